@@ -1,0 +1,286 @@
+"""Dataclasses shared by every stage: read → segment → extract → map.
+
+A stage takes one of these and returns the next; nothing here does I/O.
+Money is always ``Decimal`` yuan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+# ---------------------------------------------------------------- read
+
+@dataclass(frozen=True)
+class Span:
+    """Where a fact comes from: file, 1-based line (text) or page (PDF), and the snippet."""
+
+    file: str
+    line: int | None = None
+    page: int | None = None
+    text: str = ""
+
+
+@dataclass
+class Line:
+    """One line of the source as read: its number, text and tab-separated cells.
+
+    ``cells`` keeps empty cells (their positions carry column information);
+    ``noise`` marks lines that are not content (watermarks, page furniture).
+    """
+
+    no: int
+    text: str
+    cells: list[str]
+    page: int | None = None
+    noise: bool = False
+
+    @property
+    def tokens(self) -> list[str]:
+        """The non-empty cells, stripped."""
+        return [c.strip() for c in self.cells if c.strip()]
+
+    def span(self, file: str, text: str | None = None) -> Span:
+        return Span(file=file, line=self.no, page=self.page, text=(self.text if text is None else text).strip())
+
+
+@dataclass
+class SourceDoc:
+    """A document as read from disk: its file name and its lines."""
+
+    name: str  # the file's own name, e.g. "000_4af2b7ab3d3465e5.txt"
+    path: str
+    lines: list[Line]
+    sha256: str = ""
+    pages: int | None = None
+
+
+# ---------------------------------------------------------------- segment
+
+@dataclass
+class Table:
+    """A budget table: its title, the unit of money, header lines and data rows."""
+
+    title: str
+    kind: str  # see kg.segment.tables.TABLE_KINDS
+    title_line: Line
+    unit_name: str | None = None  # 单位名称 / 部门名称 as printed
+    money_unit: str | None = None  # "万元" or "元"
+    header: list[Line] = field(default_factory=list)
+    rows: list[Line] = field(default_factory=list)
+    empty: bool = False  # "注：本表无数据"
+    index: int = 0  # order in the document, 1-based
+
+
+@dataclass
+class KpiBlock:
+    """The lines of one 项目支出绩效目标表 (performance-target table)."""
+
+    lines: list[Line]
+    preamble: list[Line] = field(default_factory=list)  # title / (年度) / name lines before 项目名称
+    index: int = 0
+
+
+@dataclass
+class Section:
+    """A numbered part of the narrative (e.g. "十二、其他说明"), with its lines."""
+
+    title: str  # without the ordinal, e.g. "其他说明"
+    heading: Line
+    lines: list[Line] = field(default_factory=list)
+    part: str = ""  # e.g. "第三部分"
+
+
+@dataclass
+class Segments:
+    """A document cut into what the extractors need."""
+
+    source: SourceDoc
+    cover: list[Line]
+    sections: list[Section]
+    tables: list[Table]
+    kpi_blocks: list[KpiBlock]
+
+
+# ---------------------------------------------------------------- extract
+
+@dataclass
+class Department:
+    code: str | None
+    name: str
+    span: Span | None = None
+
+
+@dataclass
+class UnitInfo:
+    """The unit (or department) whose budget the document is."""
+
+    name: str
+    span: Span
+    variants: list[str] = field(default_factory=list)  # other spellings it uses for itself
+    department: Department | None = None  # supervising department (主管部门)
+    department_codes: list[str] = field(default_factory=list)  # every code printed for it
+    subunits: list[str] = field(default_factory=list)  # sub-units of a department document
+    offices: list[str] = field(default_factory=list)  # internal offices (内设机构)
+    grade: str | None = None  # e.g. "副处级"
+    is_department: bool = False
+
+
+@dataclass
+class DocumentInfo:
+    file: str
+    unit_name: str
+    year: int
+    kind: str  # 单位预算 / 部门预算 / 单位决算 / 部门决算
+    region: str | None
+    title: str
+    span: Span
+
+
+@dataclass
+class BudgetLine:
+    """One amount of one row of one budget table."""
+
+    table_title: str
+    table_kind: str
+    table_index: int
+    row_label: str  # the row name as printed
+    column: str  # 合计 / 基本支出 / 项目支出 / 人员经费 / ...
+    amount: Decimal  # yuan
+    span: Span
+    code: str | None = None  # functional (2010350) or economic (30101) code
+    scheme: str | None = None  # "functional" | "economic" | None
+    side: str | None = None  # "收入" / "支出" in two-sided tables
+    is_total: bool = False
+    gov_economic_name: str | None = None  # 政府预算支出经济科目名称 beside the 部门 name
+    row_index: int = 0
+    column_index: int = 0
+
+
+@dataclass
+class ProjectRow:
+    """One row of 项目支出预算表（本年预算）or（上年结转）."""
+
+    name: str
+    amount: Decimal  # yuan
+    table: str  # "本年预算" | "上年结转"
+    span: Span
+    subunit: str | None = None  # the unit heading it sits under (department documents)
+    prefix: str | None = None  # Z / J / X / QT / XM as printed
+    funding: dict[str, Decimal] = field(default_factory=dict)  # budget type → yuan
+    seq: int = 0  # 1-based order over both tables
+
+
+@dataclass
+class Target:
+    """A parsed 指标值: comparator, number and unit, or a qualitative word."""
+
+    text: str
+    comparator: str | None = None  # ≥ ≤ > < =
+    value: Decimal | None = None
+    unit: str | None = None
+    amount_yuan: Decimal | None = None  # when the unit is money
+
+    @property
+    def quantitative(self) -> bool:
+        return self.value is not None
+
+
+@dataclass
+class Indicator:
+    """One 三级 indicator with its target, as recovered from a KPI table."""
+
+    l1: str | None  # 一级 category (canonical when the 二级 is known)
+    l2: str | None  # 二级 category as written
+    l3: str  # the indicator
+    target: Target  # the 年度 target (or the only one)
+    span: Span
+    period_target: Target | None = None  # the 实施期 target when it differs
+    sides: tuple[str, ...] = ("年度", "实施期")  # which sides list it
+
+
+@dataclass
+class KpiTable:
+    """One 项目支出绩效目标表, merged across continued pages."""
+
+    project_name: str
+    span: Span  # the 项目名称 line
+    title: str = ""
+    department: Department | None = None  # 主管部门及代码
+    implementing_unit: str | None = None
+    attribute: str | None = None  # 项目属性
+    period: str | None = None  # 项目期
+    period_total: Decimal | None = None  # 实施期资金总额
+    annual_total: Decimal | None = None  # 年度资金总额
+    funding: dict[tuple[str, str], Decimal] = field(default_factory=dict)  # (side, level) → yuan
+    fields: dict[str, str] = field(default_factory=dict)  # 项目概况, 立项依据, ... → text
+    field_spans: dict[str, Span] = field(default_factory=dict)
+    goals: dict[str, str] = field(default_factory=dict)  # "实施期" / "年度" → 总体目标
+    indicators: list[Indicator] = field(default_factory=list)
+    personal: dict[str, str] = field(default_factory=dict)  # 经办人 / 联系电话 / 负责人 (kept only on request)
+    lines: tuple[int, int] = (0, 0)  # first and last source line
+    index: int = 0
+    notes: list[str] = field(default_factory=list)  # what could not be read
+
+
+@dataclass
+class PolicyRef:
+    """One citation of a policy document found in the text."""
+
+    raw: str  # as written ("同办字【2019】116号", "《网络安全法》")
+    docno: str | None  # canonical 发文字号 (GB/T 9704) or decree ("国务院令第492号")
+    title: str | None  # title without 《》
+    section: str  # 立项依据 / 项目概况 / 其他说明 / ...
+    span: Span
+    issuer_code: str | None = None
+    year: int | None = None
+    serial: int | None = None
+    issuer_text: str | None = None  # the organ named beside it in the text ("山西省财政厅")
+    raw_docno: str | None = None  # the number as written, when there is one
+    project: int | None = None  # index into Extraction.projects; None = the document itself
+
+    @property
+    def key(self) -> str:
+        """What identifies the policy: its canonical number, else its title."""
+        return self.docno or (self.title or self.raw)
+
+
+@dataclass
+class Project:
+    """A project: its table row merged with its KPI table (either may be missing)."""
+
+    row: ProjectRow | None
+    kpi: KpiTable | None
+    match_score: float | None = None
+
+    @property
+    def name(self) -> str:
+        return self.row.name if self.row else self.kpi.project_name  # type: ignore[union-attr]
+
+
+@dataclass
+class Finding:
+    """A disagreement the extraction noticed inside the document."""
+
+    check_id: str
+    severity: str  # error / warning / info
+    message: str
+    span: Span
+    expected: Decimal | None = None
+    actual: Decimal | None = None
+    project: int | None = None
+
+
+@dataclass
+class Extraction:
+    """Everything extracted from one document, ready to map to RDF."""
+
+    source: SourceDoc
+    document: DocumentInfo
+    unit: UnitInfo
+    budget_lines: list[BudgetLine] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    references: list[PolicyRef] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)

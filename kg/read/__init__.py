@@ -1,0 +1,38 @@
+"""read: a path → a :class:`kg.model.SourceDoc` (lines with cells, and where they are)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kg.errors import ReadError
+from kg.model import SourceDoc
+
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
+PDF_SUFFIXES = {".pdf"}
+SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES
+
+
+def read(path: str | Path) -> SourceDoc:
+    """Read one document, choosing the reader by the file's extension."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if not p.exists():
+        raise ReadError("no such file", file=p.name)
+    if suffix in TEXT_SUFFIXES:
+        from kg.read.text import read_text
+
+        return read_text(p)
+    if suffix in PDF_SUFFIXES:
+        raise ReadError("PDF input is not supported yet; convert it to text first", file=p.name)
+    raise ReadError(f"unsupported file type {suffix or '(none)'}; expected one of {', '.join(sorted(SUFFIXES))}", file=p.name)
+
+
+def expand(paths: list[str | Path]) -> list[Path]:
+    """Files and folders → the document files they hold, in a stable order."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES))
+        else:
+            out.append(p)
+    return out

@@ -1,0 +1,89 @@
+"""Text and OCR output → lines with cells.
+
+The seeds are text exports of PDFs: table cells are separated by tabs, headings may carry
+markdown ``#`` or ``**``, OCR output adds HTML fragments (``<u>``, ``<b>``, ``<sup>``).
+We keep every line with its 1-based number so provenance points at the source, and mark
+watermark lines (``仅供内部审核`` printed over every page) as noise instead of dropping them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from pathlib import Path
+
+from kg.errors import ReadError
+from kg.model import Line, SourceDoc
+
+ENCODINGS = ("utf-8-sig", "gb18030")
+_TAG = re.compile(r"</?(?:u|b|i|em|strong|sup|sub|del|span|font|br|p|div)\b[^>]*>", re.I)
+_HEADING = re.compile(r"^\s*#{1,6}\s*")
+_BOLD = re.compile(r"\*\*")
+# known watermarks; others are found by repetition (see _watermarks)
+WATERMARKS = ("仅供内部审核", "内部资料", "仅供参考", "征求意见稿")
+# short lines that legitimately repeat: table furniture, KPI headers
+_STRUCTURAL = re.compile(r"单位|年度|目标|注|表|合计|部分|名称|指标|资金|目录|说明|项目|^[\d\s\-—.]+$")
+
+
+def clean_cell(text: str) -> str:
+    """Remove markup that OCR and PDF-to-text converters leave in a cell.
+
+    >>> clean_cell("<u>-</u> ,机构")
+    '- ,机构'
+    >>> clean_cell("## 2025年预算收支总表")
+    '2025年预算收支总表'
+    """
+    text = _TAG.sub("", text)
+    text = _HEADING.sub("", text)
+    text = _BOLD.sub("", text)
+    return text.replace("\u3000", " ").replace("\xa0", " ").rstrip("\r\n")
+
+
+def decode(data: bytes, name: str) -> str:
+    if not data.strip():
+        raise ReadError("the file is empty", file=name)
+    if b"\x00" in data[:4096]:
+        raise ReadError("binary content, not text (is it a PDF or an image with the wrong extension?)", file=name)
+    for enc in ENCODINGS:
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise ReadError("not valid UTF-8 or GB18030 text", file=name)
+
+
+def _watermarks(texts: list[str]) -> set[str]:
+    """Short tab-free lines repeated over the document that carry no structure."""
+    counts = Counter(t.strip() for t in texts if t.strip() and "\t" not in t)
+    return {
+        t for t, n in counts.items()
+        if (t in WATERMARKS) or (n >= 4 and len(t) <= 10 and not _STRUCTURAL.search(t))
+    }
+
+
+def lines_from_text(text: str, page: int | None = None, start: int = 1) -> list[Line]:
+    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    marks = _watermarks(raw)
+    out: list[Line] = []
+    for i, r in enumerate(raw, start=start):
+        cells = [clean_cell(c) for c in r.split("\t")]
+        joined = "\t".join(cells)
+        noise = joined.strip() in marks
+        out.append(Line(no=i, text=joined, cells=cells, page=page, noise=noise))
+    return out
+
+
+def read_text(path: str | Path) -> SourceDoc:
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as e:
+        raise ReadError(f"cannot read the file ({e.strerror or e})", file=p.name) from e
+    text = decode(data, p.name)
+    return SourceDoc(
+        name=p.name,
+        path=str(p),
+        lines=lines_from_text(text),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
