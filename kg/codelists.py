@@ -1,0 +1,173 @@
+"""Code lists: a label as printed → its SKOS concept, read from ``ontology/codelists.ttl``.
+
+The lists are data, not code: to teach the lookup a new spelling, add a ``skos:altLabel`` (a spelling the
+documents use) or ``skos:hiddenLabel`` (an OCR or truncated form) to the TTL file. Labels match after
+:func:`normalise`: NFKC (full-width brackets, colons and digits become half-width) with all whitespace removed.
+
+>>> concept("indicator-category", "服务对象满意度")
+rdflib.term.URIRef('https://w3id.org/budget-kg/id/concept/indicator/beneficiary-satisfaction')
+>>> concept("funding-level", "市县（区）财政资金")
+rdflib.term.URIRef('https://w3id.org/budget-kg/id/concept/funding-level/municipal')
+>>> economic_code("维修 (护) 费"), economic_code("因公出国（境）费"), economic_code("不存在")
+('30213', '30212', None)
+>>> label(parent(concept("indicator-category", "社会效益")))
+'效益指标'
+>>> label(concept("budget-type", "政府性基金"), lang="en")
+'Government fund budget'
+>>> parent(concept("indicator-category", "产出指标")) is None
+True
+
+The directory holding the TTL files is ``<repo>/ontology``, or ``$KG_ONTOLOGY_DIR`` when set.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SKOS
+
+from kg.errors import KgError
+from kg.vocab import ID_IRI
+
+__all__ = ["CODELISTS_FILE", "ontology_dir", "normalise", "schemes", "concept", "economic_code", "parent", "label"]
+
+CODELISTS_FILE = "codelists.ttl"
+SCHEME_BASE = ID_IRI + "scheme/"
+_LOOKUP_LABELS = (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
+_SPACE = re.compile(r"\s+")
+
+
+def ontology_dir() -> Path:
+    """The directory of the ontology files: ``$KG_ONTOLOGY_DIR``, else ``ontology/`` beside the ``kg`` package."""
+    env = os.environ.get("KG_ONTOLOGY_DIR")
+    return Path(env) if env else Path(__file__).resolve().parents[1] / "ontology"
+
+
+def normalise(text: str) -> str:
+    """The form labels are compared in: NFKC, then every whitespace character removed.
+
+    >>> normalise("维修 (护) 费") == normalise("维修（护）费")
+    True
+    >>> normalise("市县（区）财政资金 ")
+    '市县(区)财政资金'
+    """
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text))
+
+
+@dataclass(frozen=True)
+class _Index:
+    by_label: dict[str, dict[str, URIRef]]  # scheme name → normalised label → concept
+    pref: dict[URIRef, dict[str, str]]  # concept → language → skos:prefLabel
+    broader: dict[URIRef, URIRef]
+    notation: dict[URIRef, str]
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> _Index:
+    """Read one code-list file into lookup tables (once per path)."""
+    file = Path(path)
+    if not file.is_file():
+        raise KgError("code lists not found (set KG_ONTOLOGY_DIR to the ontology directory)", file=str(file))
+    g = Graph().parse(file, format="turtle")
+
+    by_label: dict[str, dict[str, URIRef]] = {}
+    for s in g.subjects(RDF.type, SKOS.ConceptScheme):
+        if isinstance(s, URIRef) and str(s).startswith(SCHEME_BASE):
+            by_label[str(s)[len(SCHEME_BASE):]] = {}
+
+    pref: dict[URIRef, dict[str, str]] = {}
+    broader: dict[URIRef, URIRef] = {}
+    notation: dict[URIRef, str] = {}
+    for c in g.subjects(RDF.type, SKOS.Concept):
+        if not isinstance(c, URIRef):
+            continue
+        pref[c] = {lit.language or "zh": str(lit) for lit in g.objects(c, SKOS.prefLabel) if isinstance(lit, Literal)}
+        if (b := g.value(c, SKOS.broader)) is not None:
+            broader[c] = URIRef(b)
+        if (n := g.value(c, SKOS.notation)) is not None:
+            notation[c] = str(n)
+        for scheme in g.objects(c, SKOS.inScheme):
+            table = by_label.get(str(scheme)[len(SCHEME_BASE):])
+            if table is None:
+                continue
+            for prop in _LOOKUP_LABELS:
+                for lit in g.objects(c, prop):
+                    key = normalise(str(lit))
+                    if table.setdefault(key, c) != c:
+                        raise KgError(f"label {str(lit)!r} names both {table[key]} and {c}", file=str(file))
+    return _Index(by_label, pref, broader, notation)
+
+
+def _index() -> _Index:
+    return _load(str(ontology_dir() / CODELISTS_FILE))
+
+
+def schemes() -> list[str]:
+    """The names of the code lists, e.g. "economic" for ``id:scheme/economic``.
+
+    >>> schemes()
+    ['budget-type', 'economic', 'functional', 'funding-level', 'income', 'indicator-category']
+    """
+    return sorted(_index().by_label)
+
+
+def concept(scheme: str, label: str) -> URIRef | None:
+    """The concept of ``scheme`` whose preferred, alternative or hidden label matches ``label``, or None.
+
+    ``scheme`` is a name from :func:`schemes` ("indicator-category", "budget-type", "funding-level", "economic").
+
+    >>> concept("economic", "基本工资")
+    rdflib.term.URIRef('https://w3id.org/budget-kg/id/concept/economic/30101')
+    >>> concept("indicator-category", "效益") is None
+    True
+    >>> concept("economics", "基本工资")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown code list 'economics'; known: budget-type, economic, functional, funding-level, income, indicator-category
+    """
+    index = _index()
+    table = index.by_label.get(scheme)
+    if table is None:
+        raise ValueError(f"unknown code list {scheme!r}; known: {', '.join(sorted(index.by_label))}")
+    return table.get(normalise(label))
+
+
+def economic_code(label: str) -> str | None:
+    """The 部门预算支出经济分类 code of a name as printed, or None.
+
+    >>> economic_code("工资福利支出"), economic_code("机关事业单位基本养老保险缴费")
+    ('301', '30108')
+    """
+    c = concept("economic", label)
+    return None if c is None else _index().notation.get(c)
+
+
+def parent(c: URIRef) -> URIRef | None:
+    """The broader concept (``skos:broader``), or None for a top concept or an unknown one.
+
+    >>> parent(URIRef("https://w3id.org/budget-kg/id/concept/economic/30213"))
+    rdflib.term.URIRef('https://w3id.org/budget-kg/id/concept/economic/302')
+    """
+    return _index().broader.get(c)
+
+
+def label(c: URIRef, lang: str = "zh") -> str:
+    """The ``skos:prefLabel`` of a concept in ``lang``; KeyError when the code lists have none.
+
+    >>> label(URIRef("https://w3id.org/budget-kg/id/concept/funding-level/municipal"))
+    '市县(区)财政资金'
+    >>> label(URIRef("https://w3id.org/budget-kg/id/concept/nothing"))
+    Traceback (most recent call last):
+    ...
+    KeyError: 'no prefLabel@zh for <https://w3id.org/budget-kg/id/concept/nothing>'
+    """
+    try:
+        return _index().pref[c][lang]
+    except KeyError:
+        raise KeyError(f"no prefLabel@{lang} for <{c}>") from None

@@ -1,0 +1,163 @@
+"""The vocabularies the graph uses, as closed namespaces: a misspelled term fails loudly.
+
+``BK`` lists every term of ``ontology/budget-kg.ttl`` (a test checks the two agree);
+``ID`` is the base of data IRIs (see :mod:`kg.iri`).
+
+>>> BK.justifiedBy
+rdflib.term.URIRef('https://w3id.org/budget-kg/ontology#justifiedBy')
+>>> BK.justifiedBY  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+AttributeError: term 'justifiedBY' not in namespace 'https://w3id.org/budget-kg/ontology#'
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS, ORG, OWL, PROV, QB, RDF, RDFS, SKOS, XSD, DefinedNamespace
+
+BK_IRI = "https://w3id.org/budget-kg/ontology#"
+ID_IRI = "https://w3id.org/budget-kg/id/"
+ID = Namespace(ID_IRI)
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+
+__all__ = ["BK", "ID", "ELI", "DCTERMS", "ORG", "OWL", "PROV", "QB", "RDF", "RDFS", "SKOS", "XSD", "PREFIXES"]
+
+
+class BK(DefinedNamespace):
+    """The budget-kg ontology."""
+
+    _NS = Namespace(BK_IRI)
+    _fail = True
+
+    # classes
+    BudgetDocument: URIRef
+    BudgetUnit: URIRef
+    Department: URIRef
+    Project: URIRef
+    TargetTable: URIRef
+    Indicator: URIRef
+    Funding: URIRef
+    PolicyDocument: URIRef
+    PolicyReference: URIRef
+    BudgetTable: URIRef
+    BudgetLine: URIRef
+    Finding: URIRef
+
+    # document
+    sourceFile: URIRef
+    fiscalYear: URIRef
+    documentKind: URIRef
+    publishedBy: URIRef
+    region: URIRef
+    sha256: URIRef
+    hasTable: URIRef
+
+    # unit
+    departmentCode: URIRef
+    grade: URIRef
+
+    # project
+    amount: URIRef
+    implementedBy: URIRef
+    implementingUnitName: URIRef
+    listedUnder: URIRef
+    categoryCode: URIRef
+    projectTable: URIRef
+    projectAttribute: URIRef
+    projectPeriod: URIRef
+    periodAmount: URIRef
+    annualAmount: URIRef
+    overview: URIRef
+    basisText: URIRef
+    necessity: URIRef
+    measures: URIRef
+    implementationPlan: URIRef
+    periodGoal: URIRef
+    annualGoal: URIRef
+    hasTargetTable: URIRef
+    sequence: URIRef
+    justifiedBy: URIRef
+    mentions: URIRef
+    hasIndicator: URIRef
+    fundedBy: URIRef
+
+    # funding
+    fundingSource: URIRef
+    fundingPeriod: URIRef
+    budgetType: URIRef
+
+    # policy
+    docNumber: URIRef
+    issuerCode: URIRef
+    issueYear: URIRef
+    serialNumber: URIRef
+    issuedBy: URIRef
+    cites: URIRef
+
+    # policy reference (one citation in the text)
+    refersTo: URIRef
+    citedIn: URIRef
+    referenceRole: URIRef
+    rawText: URIRef
+    citedTitle: URIRef
+    section: URIRef
+    issuerName: URIRef
+
+    # indicator
+    level1: URIRef
+    level2: URIRef
+    level1Label: URIRef
+    level2Label: URIRef
+    targetText: URIRef
+    comparator: URIRef
+    targetValue: URIRef
+    targetUnit: URIRef
+    targetAmount: URIRef
+    targetPeriod: URIRef
+    periodTargetText: URIRef
+
+    # budget line / table
+    classification: URIRef
+    budgetTable: URIRef
+    budgetColumn: URIRef
+    budgetSide: URIRef
+    tableKind: URIRef
+    isTotal: URIRef
+    governmentEconomicName: URIRef
+    moneyUnit: URIRef
+
+    # personal data printed in a KPI table's footer: stored only on request (kg ingest --keep-personal)
+    responsiblePerson: URIRef
+    clerk: URIRef
+    contactPhone: URIRef
+
+    # finding
+    checkId: URIRef
+    severity: URIRef
+    message: URIRef
+    expectedValue: URIRef
+    actualValue: URIRef
+    difference: URIRef
+    concerns: URIRef
+
+    # provenance
+    sourcePage: URIRef
+    sourceLine: URIRef
+    lastLine: URIRef
+    sourceText: URIRef
+
+
+PREFIXES = {
+    "bk": BK_IRI,
+    "id": ID_IRI,
+    "org": str(ORG),
+    "prov": str(PROV),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "rdfs": str(RDFS),
+    "rdf": str(RDF),
+    "xsd": str(XSD),
+    "qb": str(QB),
+    "owl": str(OWL),
+}
