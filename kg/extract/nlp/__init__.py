@@ -1,0 +1,1 @@
+"""The spaCy pipeline that finds policy references (configuration in config.cfg)."""

@@ -1,0 +1,67 @@
+"""Policy references in free text: the API the rest of budget-kg calls.
+
+``find_references`` runs the spaCy pipeline of ``kg.extract.nlp`` (loaded once and cached) and
+returns what its last component assembled from the entities: numbered documents, decrees and
+titles, paired when they are written together, with the organ named before them.
+
+>>> [(r.kind, r.docno, r.title) for r in find_references("晋财库[2017]41号《山西省财政厅关于推进全省部门决算网络版系统建设的通知》")]
+[('docno', '晋财库〔2017〕41号', '山西省财政厅关于推进全省部门决算网络版系统建设的通知')]
+>>> [(r.raw_docno, r.docno) for r in find_references("国务院令492号,省政府令237号对政府公报的规定。")]
+[('国务院令492号', '国务院令第492号'), ('省政府令237号', '省政府令第237号')]
+>>> ref, = find_references("大同市云冈区人民政府办公室文件 云政办发[2019]116号")
+>>> ref.issuer_text, ref.issuer_code, ref.year, ref.serial
+('大同市云冈区人民政府办公室', '云政办发', 2019, 116)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["FoundRef", "find_references", "explain"]
+
+
+@dataclass(frozen=True)
+class FoundRef:
+    """One reference found in a text.
+
+    ``start``/``end`` cover the whole reference (issuer, title and number, with the brackets
+    around a number that follows a title); ``raw`` is ``text[start:end]``. A title paired with
+    a number has the kind of the number ("docno" or "decree").
+    """
+
+    start: int
+    end: int
+    raw: str
+    kind: str  # "docno" | "decree" | "title"
+    docno: str | None  # canonical (kg.policy.docno)
+    raw_docno: str | None  # the number exactly as written
+    title: str | None  # normalised, without 《》
+    issuer_code: str | None
+    year: int | None
+    serial: int | None
+    issuer_text: str | None  # the organ named right before ("山西省财政厅")
+
+
+def find_references(text: str) -> list[FoundRef]:
+    """Every policy reference in ``text``, sorted by start offset.
+
+    >>> find_references("单位日常办公运行需要")
+    []
+    """
+    # Imported here so that code needing only FoundRef does not load spaCy.
+    from kg.extract.nlp.pipeline import load_pipeline
+
+    if not text or text.isspace():
+        return []
+    return list(load_pipeline()(text)._.references)
+
+
+def explain(text: str) -> list[tuple[str, int, int, str]]:
+    """The entities the pipeline marked in ``text``: what the references were assembled from.
+
+    >>> explain("山西省财政厅《关于X的通知》(晋财库〔2020〕16号)")
+    [('ISSUER', 0, 6, '山西省财政厅'), ('TITLE', 6, 14, '《关于X的通知》'), ('DOCNO', 15, 27, '晋财库〔2020〕16号')]
+    """
+    from kg.extract.nlp.pipeline import load_pipeline
+
+    return [(e.label_, e.start_char, e.end_char, e.text) for e in load_pipeline()(text).ents]

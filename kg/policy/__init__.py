@@ -1,0 +1,1 @@
+"""Document numbers, issuers and titles of cited policies: canonical forms and resolution."""
