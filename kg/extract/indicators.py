@@ -1,0 +1,362 @@
+"""Recover the 三级 indicators of a KPI table from its rows, whatever the column layout.
+
+Cell positions in the text are unreliable (cells shift left or right, labels are printed one
+row early, the 年度 side is cut off, or the whole grid is folded into four staggered column
+sets), so we read each row as a sequence of typed tokens instead:
+
+    L1 (产出指标 …)  L2 (数量指标 …)  L3 (the indicator)  VAL (the target)
+
+and cut it into *items* ``[L1] [L2] L3 VAL``. Then, by layout:
+
+- one column set: items in order, the 二级 category carried down;
+- two sets (实施期 | 年度): each row's first item is the 实施期 side, its last the 年度 side;
+  the sides are merged indicator by indicator (a truncated name takes the fuller spelling,
+  a missing value the other side's) and what only one side lists is kept, marked;
+- three or more (a folded grid): the union of all sets, duplicates removed.
+
+The 一级 category is derived from the 二级 one through the standard hierarchy whenever the
+二级 is known, which repairs labels printed on the wrong row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from kg.extract.targets import looks_like_value, parse_target
+from kg.model import Indicator, Line, Span, Target
+
+L1_LABELS = ("产出指标", "效益指标", "满意度指标")
+L2_PARENT = {
+    "数量指标": "产出指标", "质量指标": "产出指标", "时效指标": "产出指标", "成本指标": "产出指标",
+    "经济效益指标": "效益指标", "社会效益指标": "效益指标", "生态效益指标": "效益指标", "可持续影响指标": "效益指标",
+    "服务对象满意度指标": "满意度指标", "服务对象满意度": "满意度指标",
+}
+# short forms printed without 指标
+L2_SHORT = {"数量": "数量指标", "质量": "质量指标", "时效": "时效指标", "成本": "成本指标",
+            "经济效益": "经济效益指标", "社会效益": "社会效益指标", "生态效益": "生态效益指标",
+            "可持续影响": "可持续影响指标"}
+AMBIGUOUS = "满意度指标"  # printed both as 一级 and as 二级
+HEADER_TOKENS = {"一级指标", "二级指标", "三级指标", "指标值", "绩效指标", "总体目标", "实施期目标", "年度目标", "指标"}
+MONEY_UNITS = ("元", "万元", "亿元")
+PERIOD, ANNUAL = "实施期", "年度"
+
+
+def norm(token: str) -> str:
+    return re.sub(r"\s+", "", token).replace("（", "(").replace("）", ")")
+
+
+def l2_canonical(label: str | None) -> str | None:
+    """The standard 二级 category a printed label stands for (truncations completed).
+
+    >>> l2_canonical("服务对象满意"), l2_canonical("服务对象满意度指"), l2_canonical("经济效益")
+    ('服务对象满意度指标', '服务对象满意度指标', '经济效益指标')
+    >>> l2_canonical("满意度指标")
+    '服务对象满意度指标'
+    """
+    if not label:
+        return None
+    t = norm(label)
+    if t == AMBIGUOUS:
+        return "服务对象满意度指标"
+    if t in L2_PARENT:
+        return "服务对象满意度指标" if t == "服务对象满意度" else t
+    if t in L2_SHORT:
+        return L2_SHORT[t]
+    if len(t) >= 4:
+        for full in L2_PARENT:
+            if full.startswith(t):
+                return "服务对象满意度指标" if full == "服务对象满意度" else full
+    return None
+
+
+def l1_of(l2: str | None) -> str | None:
+    c = l2_canonical(l2)
+    return L2_PARENT.get(c) if c else None
+
+
+def category(token: str) -> str | None:
+    """'L1', 'L2' or 'AMB' (满意度指标) when the token is a category label."""
+    t = norm(token)
+    if t == AMBIGUOUS:
+        return "AMB"
+    if t in L1_LABELS:
+        return "L1"
+    if l2_canonical(t):
+        return "L2"
+    return None
+
+
+def is_exact_l2(label: str | None) -> bool:
+    return bool(label) and (norm(label) in L2_PARENT or norm(label) == AMBIGUOUS or norm(label) in L2_SHORT)
+
+
+@dataclass
+class Item:
+    """One ``[L1] [L2] L3 VAL`` run of a row."""
+
+    line: Line
+    cell: int  # index of its first cell
+    l1: str | None = None
+    l2: str | None = None
+    amb: bool = False  # its only category is the ambiguous 满意度指标
+    l3: str | None = None
+    val: str | None = None
+    mirrored: bool = False
+
+    @property
+    def heading(self) -> bool:
+        return self.l3 is None and self.val is None
+
+    def add_category(self, kind: str, token: str) -> bool:
+        """Add a category label; False when it belongs to a new item."""
+        if kind == "L1":
+            if self.l1 or self.l2:
+                return False
+            self.l1 = token
+        elif kind == "AMB":
+            if self.l1 or self.l2:
+                return False
+            self.l2, self.amb = token, True
+        else:
+            if self.l2 and not self.amb:
+                return False
+            if self.amb:  # 满意度指标 then a 二级 label: it was the 一级
+                self.l1, self.amb = self.l2, False
+            self.l2 = token
+        return True
+
+
+def _cells(line: Line) -> list[tuple[int, str]]:
+    return [(i, c.strip()) for i, c in enumerate(line.cells) if c.strip()]
+
+
+def parse_row(line: Line) -> list[Item]:
+    """Cut one row into items (see module doc)."""
+    toks = [(i, t) for i, t in _cells(line) if norm(t) not in HEADER_TOKENS]
+    items: list[Item] = []
+    cur: Item | None = None
+
+    def close():
+        nonlocal cur
+        if cur is not None and (cur.l1 or cur.l2 or cur.l3 or cur.val):
+            items.append(cur)
+        cur = None
+
+    for k, (ci, tok) in enumerate(toks):
+        nxt = toks[k + 1][1] if k + 1 < len(toks) else None
+        kind = category(tok)
+        if cur is None:
+            cur = Item(line=line, cell=ci)
+        # a category label directly followed by a value is the indicator itself ("服务对象满意度 ≥95%")
+        if kind and kind != "L1" and nxt is not None and looks_like_value(nxt):
+            kind = None
+        if kind:
+            if cur.l3 is not None or cur.val is not None or not cur.add_category(kind, tok):
+                close()
+                cur = Item(line=line, cell=ci)
+                cur.add_category(kind, tok)
+            continue
+        if cur.val is not None:
+            close()
+            cur = Item(line=line, cell=ci)
+        if cur.l3 is None:
+            if looks_like_value(tok) and cur.heading and (cur.l1 or cur.l2) is None:
+                cur.val = tok  # a value whose name is missing
+            else:
+                cur.l3 = tok
+        elif looks_like_value(tok, after_indicator=True):
+            cur.val = tok
+        else:  # a name without a value, then the next name
+            close()
+            cur = Item(line=line, cell=ci, l3=tok)
+    close()
+    return items
+
+
+@dataclass
+class Side:
+    """Carries the current categories down one column set."""
+
+    l1: str | None = None
+    l2: str | None = None
+    out: list[Item] = field(default_factory=list)
+
+    def take(self, item: Item) -> None:
+        if item.l2 and not (item.amb and item.l3 is None and self.l2):
+            self.l2 = item.l2
+            self.l1 = l1_of(item.l2) or item.l1 or (item.l2 if item.amb else self.l1)
+        elif item.l1:
+            self.l1 = item.l1
+        if item.l3 is not None:
+            self.out.append(replace(item, l1=l1_of(self.l2) or self.l1, l2=self.l2))
+
+
+def _same_name(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return False
+    a, b = norm(a), norm(b)
+    return a == b or (min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)))
+
+
+def _fuller(a: str, b: str) -> str:
+    """Of two spellings of one name, the one not cut off."""
+    return a if len(norm(a)) >= len(norm(b)) else b
+
+
+def _target(val: str | None) -> Target:
+    return parse_target(val) if val else Target(text="")
+
+
+def _span(file: str, item: Item) -> Span:
+    return item.line.span(file)
+
+
+def _indicator(file: str, it: Item, sides: tuple[str, ...], other: Item | None = None, primary_annual: bool = True) -> Indicator:
+    l3 = _fuller(it.l3, other.l3) if other and other.l3 and _same_name(it.l3, other.l3) else it.l3
+    l2 = it.l2 if (is_exact_l2(it.l2) or not other) else (other.l2 if is_exact_l2(other.l2) else it.l2)
+    val = it.val if it.val else (other.val if other else None)
+    period_target = None
+    if other and other.val and it.val and norm(other.val) != norm(it.val):
+        period_target = _target(other.val) if primary_annual else _target(it.val)
+        if not primary_annual:
+            val = other.val  # 年度 value from the annual side when it has one
+    return Indicator(
+        l1=l1_of(l2) or it.l1, l2=l2, l3=l3, target=_target(val), span=_span(file, it),
+        period_target=period_target, sides=sides,
+    )
+
+
+def _assign(rows: list[list[Item]], right_start: int | None) -> tuple[Side, Side]:
+    left, right = Side(), Side()
+    for items in rows:
+        if not items:
+            continue
+        if len(items) == 1:
+            it = items[0]
+            mid = right_start if right_start is not None else max(1, len(it.line.cells) // 2)
+            (right if it.cell >= mid else left).take(it)
+            continue
+        first, last = items[0], items[-1]
+        middle = items[1:-1]
+        for it in middle:  # rare: a stray run between the two sides
+            (right if right_start is not None and it.cell >= right_start else left).take(it)
+        # one side cut off after its category label: the indicator is the other side's
+        if last.heading and not first.heading and last.l2 and norm(last.l2) == norm(first.l2 or "") :
+            last = replace(first, line=last.line, cell=last.cell, mirrored=True, l1=None)
+        elif first.heading and not last.heading and first.l2 and norm(first.l2) == norm(last.l2 or ""):
+            first = replace(last, line=first.line, cell=first.cell, mirrored=True, l1=None)
+        left.take(first)
+        right.take(last)
+    return left, right
+
+
+def _merge(file: str, period: list[Item], annual: list[Item]) -> list[Indicator]:
+    """Merge the 实施期 and 年度 sides into one list, in the primary side's order."""
+    def missing(items):
+        return sum(1 for i in items if not i.val and not i.mirrored)
+
+    annual_degraded = bool(annual) and missing(annual) > max(1, len(annual) // 4) and missing(period) < missing(annual)
+    primary, secondary = (period, annual) if annual_degraded or not annual else (annual, period)
+    primary_annual = primary is annual
+    used: set[int] = set()
+    partner: dict[int, int] = {}
+    # the same row first, then the same 二级 and name, then the name alone
+    by_line = {id(s.line): j for j, s in enumerate(secondary)}
+    for i, p in enumerate(primary):
+        j = by_line.get(id(p.line))
+        if j is not None and j not in used and _same_name(p.l3, secondary[j].l3):
+            partner[i] = j
+            used.add(j)
+    for same_l2 in (True, False):
+        for i, p in enumerate(primary):
+            if i in partner:
+                continue
+            for j, s in enumerate(secondary):
+                if j not in used and _same_name(p.l3, s.l3) and (not same_l2 or norm(p.l2 or "") == norm(s.l2 or "")):
+                    partner[i] = j
+                    used.add(j)
+                    break
+    own = ANNUAL if primary_annual else PERIOD
+    other = PERIOD if primary_annual else ANNUAL
+    out: list[Indicator] = []
+    position_of_secondary = {j: i for i, j in partner.items()}
+    pending = [j for j in range(len(secondary)) if j not in used]
+    for i, p in enumerate(primary):
+        s = secondary[partner[i]] if i in partner else None
+        sides = (ANNUAL, PERIOD) if s is not None else (own,)
+        out.append(_indicator(file, p, sides, s, primary_annual))
+        # a secondary-only indicator goes after the indicator its predecessor was merged into
+        for j in list(pending):
+            prev = j - 1
+            if prev in position_of_secondary and position_of_secondary[prev] == i:
+                out.append(_indicator(file, secondary[j], (other,)))
+                position_of_secondary[j] = i
+                pending.remove(j)
+    for j in pending:
+        out.append(_indicator(file, secondary[j], (other,)))
+    return out
+
+
+def _union(file: str, rows: list[list[Item]]) -> list[Indicator]:
+    """A folded grid: every set's indicators, duplicates removed."""
+    sides: dict[int, Side] = {}
+    for items in rows:
+        for pos, it in enumerate(items):
+            side = sides.setdefault(pos, Side())
+            if it.l2 is None and it.l3 is not None and side.l2 is None:  # inherit from the set to the left
+                for p in range(pos - 1, -1, -1):
+                    if p in sides and sides[p].l2:
+                        side.l2, side.l1 = sides[p].l2, sides[p].l1
+                        break
+            side.take(it)
+    merged: list[Item] = [it for pos in sorted(sides) for it in sides[pos].out]
+    # keep the first of identical (二级, name, value); drop a value-less copy of a valued one
+    order: list[Item] = []
+    seen: set[tuple] = set()
+    for it in sorted(merged, key=lambda x: (x.line.no, x.cell)):
+        key = (l2_canonical(it.l2), norm(it.l3), norm(it.val or ""))
+        if key in seen:
+            continue
+        seen.add(key)
+        order.append(it)
+    valued = {(l2_canonical(i.l2), norm(i.l3)) for i in order if i.val}
+    order = [i for i in order if i.val or (l2_canonical(i.l2), norm(i.l3)) not in valued]
+    # a money target printed under another category when the same target stands under 成本指标
+    cost = {(norm(i.l3), norm(i.val or "")) for i in order if l2_canonical(i.l2) == "成本指标"}
+    order = [
+        i for i in order
+        if l2_canonical(i.l2) == "成本指标" or not i.val or _target(i.val).unit not in MONEY_UNITS
+        or (norm(i.l3), norm(i.val)) not in cost
+    ]
+    return [_indicator(file, it, (ANNUAL, PERIOD)) for it in order]
+
+
+def header_right_start(lines: list[Line]) -> tuple[int | None, int]:
+    """Cell index where the 年度 side starts (the second 二级指标), and how many sets the header shows."""
+    for line in lines:
+        cols = [i for i, c in enumerate(line.cells) if norm(c) == "二级指标"]
+        if len(cols) >= 2:
+            return cols[1], len(cols)
+        if cols:
+            return None, 1
+    return None, 0
+
+
+def recover_indicators(file: str, lines: list[Line]) -> tuple[list[Indicator], str]:
+    """The indicators of one KPI table's indicator rows, and the layout that was read."""
+    rows = [parse_row(line) for line in lines if not line.noise]
+    rows = [r for r in rows if r]
+    right_start, header_sets = header_right_start(lines)
+    widths = [len(r) for r in rows]
+    folded = sum(1 for w in widths if w >= 3) >= 2
+    if folded:
+        return _union(file, rows), "folded"
+    if max(widths, default=0) <= 1 and header_sets <= 1:
+        side = Side()
+        for r in rows:
+            for it in r:
+                side.take(it)
+        return [_indicator(file, it, (ANNUAL, PERIOD)) for it in side.out], "single"
+    left, right = _assign(rows, right_start)
+    return _merge(file, left.out, right.out), "two-sided"
