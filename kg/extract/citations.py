@@ -1,0 +1,76 @@
+"""Policy citations of a document: where each one stands, and whether it justifies a project.
+
+A document number or 《title》 in a project's 立项依据 justifies the project; anywhere else in its
+KPI table (项目概况, 保证项目实施的制度、措施 …) the project only mentions it; in the narrative
+the document mentions it. Titles are read in the KPI tables and the 说明 part only — the 概况
+part names publications (《大同市人民政府公报》) that are not policies — while numbers are read
+everywhere except the glossary.
+"""
+
+from __future__ import annotations
+
+from kg.extract.references import FoundRef, find_references
+from kg.model import KpiTable, Line, PolicyRef, Project, Section, Span
+
+BASIS = "立项依据"
+PROJECT_FIELDS = ("立项依据", "项目概况", "项目设立必要性", "保证项目实施的制度、措施", "项目实施计划")
+NO_TITLES_PARTS = ("第一部分",)
+SKIP_PARTS = ("第四部分",)
+
+
+def _ref(f: FoundRef, section: str, span: Span, project: int | None) -> PolicyRef:
+    return PolicyRef(
+        raw=f.raw, docno=f.docno, title=f.title, section=section, span=span,
+        issuer_code=f.issuer_code, year=f.year, serial=f.serial, issuer_text=f.issuer_text,
+        raw_docno=f.raw_docno, project=project,
+    )
+
+
+def project_citations(file: str, index: int, kpi: KpiTable) -> list[PolicyRef]:
+    out: list[PolicyRef] = []
+    for field in PROJECT_FIELDS:
+        text = kpi.fields.get(field)
+        if not text:
+            continue
+        span = kpi.field_spans.get(field) or kpi.span
+        span = Span(file=file, line=span.line, page=span.page, text=text)
+        out.extend(_ref(f, field, span, index) for f in find_references(text))
+    for side, goal in kpi.goals.items():
+        span = Span(file=file, line=kpi.span.line, page=kpi.span.page, text=goal)
+        out.extend(_ref(f, "总体目标", span, index) for f in find_references(goal) if f.docno)
+    return out
+
+
+def narrative_citations(file: str, sections: list[Section], skip: set[int]) -> list[PolicyRef]:
+    """Citations in the narrative (every line not inside a KPI or budget table)."""
+    out: list[PolicyRef] = []
+    for sec in sections:
+        if sec.part in SKIP_PARTS:
+            continue
+        for line in [sec.heading, *sec.lines]:
+            if line.no in skip or line.noise or not line.tokens:
+                continue
+            text = "".join(line.tokens)
+            for f in find_references(text):
+                if f.docno is None and sec.part in NO_TITLES_PARTS:
+                    continue
+                out.append(_ref(f, sec.title, _span(file, line, text), None))
+    return out
+
+
+def _span(file: str, line: Line, text: str) -> Span:
+    return Span(file=file, line=line.no, page=line.page, text=text)
+
+
+def all_citations(file: str, projects: list[Project], sections: list[Section], skip: set[int]) -> list[PolicyRef]:
+    refs: list[PolicyRef] = []
+    for i, p in enumerate(projects):
+        if p.kpi is not None:
+            refs.extend(project_citations(file, i, p.kpi))
+    refs.extend(narrative_citations(file, sections, skip))
+    return refs
+
+
+def role(ref: PolicyRef) -> str:
+    """'justifiedBy' for a project's legal basis, else 'mentions'."""
+    return "justifiedBy" if ref.project is not None and ref.section == BASIS else "mentions"

@@ -1,0 +1,171 @@
+"""The document (unit, year, kind, region) and its unit (names, department, sub-units, offices)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from kg.errors import ParseError
+from kg.extract.projects import strip_unit_suffix
+from kg.model import Department, DocumentInfo, KpiTable, Line, Section, SourceDoc, Table, UnitInfo
+
+TITLE = re.compile(r"(\d{4})\s*年度?\s*(单位|部门)\s*(预算|决算)")
+REGION = re.compile(
+    r"^((?:[\u4e00-\u9fff]{2,7}?(?:省|自治区))?"
+    r"(?:[\u4e00-\u9fff]{2,5}?(?:市|自治州|地区|盟))?"
+    r"(?:[\u4e00-\u9fff]{1,5}?(?:区|县|旗))?)"
+)
+DEPT_SUFFIX = re.compile(r"\s*[（(]\s*部门\s*[）)]\s*$")
+OFFICE = re.compile(r"[\u4e00-\u9fff（）()]{2,16}?(?:科|室|部|办|处|股|组|队|所|站)(?:（[^）]{1,8}）)?$")
+GRADE = re.compile(r"([正副]?(?:厅|处|科|局|部|县|乡)级)")
+MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
+
+
+def region_of(name: str) -> str | None:
+    """The administrative region a unit's name starts with.
+
+    >>> region_of("大同市云冈区人民政府办公室"), region_of("大同市财政信息中心"), region_of("晋城市数据局")
+    ('大同市云冈区', '大同市', '晋城市')
+    >>> region_of("上海市普陀区财政局"), region_of("山西省财政厅")
+    ('上海市普陀区', '山西省')
+    """
+    for m in MUNICIPALITIES:
+        if name.startswith(m):
+            rest = name[len(m):]
+            d = re.match(r"^([\u4e00-\u9fff]{1,4}?(?:区|县))", rest)
+            return m + (d.group(1) if d and not rest.startswith(("人民", "政府")) else "")
+    m = REGION.match(name)
+    region = m.group(1) if m else ""
+    # "…市人民政府…" / "…市政务…": the district part must not swallow an organ's words
+    if region and re.search(r"(人民|政府|政务|财政|信息|数据)", region[len(re.match(r'^.*?(?:省|市)', region).group(0)) if re.match(r'^.*?(?:省|市)', region) else 0:]):
+        region = re.match(r"^.*?(?:省|市)", region).group(0)
+    return region or None
+
+
+def _text(line: Line) -> str:
+    return " ".join(line.tokens).strip()
+
+
+def _cover(lines: list[Line], toc_start: int) -> tuple[str, int, str, Line] | None:
+    """(unit name, year, kind, line) from the cover."""
+    stop = toc_start if toc_start else min(len(lines), 40)
+    content = [l for l in lines[:stop] if l.tokens and not l.noise]
+    for n, line in enumerate(content):
+        t = _text(line)
+        m = TITLE.search(t)
+        if not m:
+            continue
+        kind = m.group(2) + m.group(3)
+        before = t[: m.start()].strip()
+        if not before:
+            prev = [x for x in content[:n] if not TITLE.search(_text(x))]
+            before = _text(prev[-1]) if prev else ""
+        return before, int(m.group(1)), kind, line
+    return None
+
+
+def document_info(source: SourceDoc, toc_start: int, tables: list[Table]) -> tuple[DocumentInfo, str]:
+    """The document's facts and the unit name as printed on the cover (with any "（部门）")."""
+    cover = _cover(source.lines, toc_start)
+    if cover is None:
+        # no cover: the first table's 单位名称 and a year from a table title
+        unit = next((t.unit_name for t in tables if t.unit_name), None)
+        year = next((int(m.group(1)) for t in tables if (m := re.match(r"(\d{4})年", t.title))), None)
+        if not unit or not year:
+            raise ParseError("no cover with a unit name and a 'YYYY年度单位/部门预算' title, and no budget tables to fall back on", file=source.name)
+        kind = "部门预算" if "部门" in unit else "单位预算"
+        line = tables[0].title_line
+        printed = unit
+    else:
+        printed, year, kind, line = cover
+    name = DEPT_SUFFIX.sub("", printed).strip() or printed
+    if not name:
+        raise ParseError("the cover names no unit", file=source.name)
+    info = DocumentInfo(
+        file=source.name, unit_name=name, year=year, kind=kind, region=region_of(name),
+        title=_text(line), span=line.span(source.name),
+    )
+    return info, printed
+
+
+def unit_info(
+    doc: DocumentInfo, printed: str, tables: list[Table], kpis: list[KpiTable], sections: list[Section], subunits: list[str],
+) -> UnitInfo:
+    name = doc.unit_name
+    unit = UnitInfo(name=name, span=doc.span, is_department=doc.kind.startswith("部门") or printed != name)
+    variants: list[str] = []
+    for t in tables:
+        if t.unit_name:
+            v = DEPT_SUFFIX.sub("", t.unit_name).strip()
+            if v and v != name and v not in variants:
+                variants.append(v)
+    org = next((s for s in sections if "机构设置" in s.title), None)
+    org_text = "".join(_text(l) for l in org.lines) if org else ""
+    m = re.search(re.escape(name) + r"[（(]([^）)]{2,80})[）)]", org_text)
+    if m:
+        variants.extend(v.strip() for v in re.split(r"[、，,]", m.group(1)) if v.strip() and v.strip() not in variants)
+    m = re.search(r"以下简称[“\"]?([\u4e00-\u9fff]{2,20}?)[”\"]?[，,。；;（(]", org_text)
+    if m and m.group(1) not in variants:
+        variants.append(m.group(1))
+    unit.variants = variants
+    g = GRADE.search(org_text)
+    unit.grade = g.group(1) if g else None
+    unit.offices = offices(org) if org else []
+    # the supervising department: what the KPI tables print in 主管部门及代码
+    depts = [k.department for k in kpis if k.department]
+    if depts:
+        names = Counter(d.name for d in depts)
+        dname = DEPT_SUFFIX.sub("", names.most_common(1)[0][0]).strip()
+        codes = []
+        for d in depts:
+            if DEPT_SUFFIX.sub("", d.name).strip() == dname and d.code and d.code not in codes:
+                codes.append(d.code)
+        first = next(d for d in depts if DEPT_SUFFIX.sub("", d.name).strip() == dname)
+        if dname == name:  # a department's own document: the code is its own
+            unit.is_department = True
+            unit.department_codes = codes
+        else:
+            unit.department = Department(code=codes[0] if codes else None, name=dname, span=first.span)
+            unit.department_codes = codes
+    unit.subunits = [s for s in subunits if s]
+    return unit
+
+
+def offices(section: Section) -> list[str]:
+    """Internal offices named in 机构设置情况: numbered sub-headings or a list after "为：/设…："."""
+    found: list[str] = []
+    for line in section.lines:
+        t = _text(line)
+        m = re.match(r"^\d+\s*[、.．]\s*([\u4e00-\u9fff（）()]{2,16})$", t)
+        if m and OFFICE.match(m.group(1)):
+            found.append(m.group(1))
+    if found:
+        return found
+    text = "".join(_text(l) for l in section.lines)
+    for m in re.finditer(r"(?:科室名称为|分别为|设下列内设机构[^：:]*|内设[^：:，。]{0,12})[：:]\s*([^。]+)", text):
+        parts = re.split(r"[、，,]", m.group(1))
+        for p in parts:
+            p = re.sub(r"^[（(][一二三四五六七八九十\d]+[）)]", "", p.strip()).strip("。；; ")
+            if OFFICE.fullmatch(p) and p not in found:
+                found.append(p)
+        if found:
+            return found
+    m = re.search(r"([\u4e00-\u9fff、（）()]{4,200}?)[、，,]?\s*[一二三四五六七八九十\d]+个内设股?室构成", text)
+    if m:
+        for p in m.group(1).split("、"):
+            p = p.strip()
+            if OFFICE.fullmatch(p) and p not in found:
+                found.append(p)
+    return found
+
+
+def subunit_names(rows) -> list[str]:
+    out: list[str] = []
+    for r in rows:
+        if r.subunit and r.subunit not in out:
+            out.append(r.subunit)
+    return out
+
+
+def same_unit(a: str, b: str) -> bool:
+    return strip_unit_suffix(a) == strip_unit_suffix(b)
