@@ -1,0 +1,258 @@
+"""The ``kg`` command: thin commands over the pipeline, the store and the queries.
+
+Library code raises :class:`kg.errors.KgError`; only this module turns errors into messages and
+exit codes (1: a document or query failed; 2: wrong usage).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kg.errors import KgError
+from kg.money import fmt_yuan
+
+DEFAULT_STORE = "kg-store"
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+DEMO_POLICY = "示政办发[2023]15号"
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+store_option = click.option(
+    "--store", "store_dir", envvar="KG_STORE", default=DEFAULT_STORE, show_default=True,
+    type=click.Path(file_okay=False, path_type=Path), help="Store directory (or set KG_STORE).",
+)
+
+
+def _fail(e: KgError, code: int = 1):
+    err.print(f"[red]error:[/red] {e}", markup=True)
+    sys.exit(code)
+
+
+def _open(store_dir: Path, must_exist: bool = True):
+    from kg.store import Store
+
+    if must_exist and not store_dir.exists():
+        err.print(f"[red]error:[/red] {store_dir}: no store here; run `kg ingest --store {store_dir} PATH…` first")
+        sys.exit(1)
+    return Store(store_dir)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="budget-kg")
+def main():
+    """budget-kg: Chinese budget disclosures (预算公开) → a knowledge graph of policy → spending → target."""
+
+
+# ---------------------------------------------------------------- ingest
+
+@main.command()
+@store_option
+@click.option("--keep-personal", is_flag=True, help="Also store clerks' names and phone numbers (经办人 / 联系电话); off by default.")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def ingest(store_dir: Path, keep_personal: bool, paths: tuple[Path, ...]):
+    """Parse documents (files or folders) and store their graphs; a document that fails is reported and skipped.
+
+    Ingesting a document again replaces its graph and nothing else.
+    """
+    from kg.pipeline import ingest as run
+    from kg.read import expand
+
+    try:
+        store = _open(store_dir, must_exist=False)
+        files = expand(list(paths))
+        if not files:
+            err.print(f"[red]error:[/red] no documents under {' '.join(map(str, paths))} (expected .txt, .md or .pdf files)")
+            sys.exit(1)
+        with Progress(
+            TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            TextColumn("{task.description}"), console=err, transient=True,
+        ) as progress:
+            task = progress.add_task("", total=len(files))
+
+            def on_file(path: Path, reason: str | None):
+                if reason:
+                    progress.console.print(f"[red]error:[/red] {path}: {reason}")
+                progress.update(task, advance=1, description=path.name)
+
+            report = run(files, store, keep_personal=keep_personal, on_file=on_file)
+    except KgError as e:
+        _fail(e)
+    out.print(f"ingested {report.summary()} → {store_dir}")
+    if report.failed:
+        sys.exit(1)
+
+
+# ---------------------------------------------------------------- query
+
+def _param(text: str):
+    from rdflib import Literal, URIRef
+
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise click.BadParameter(f"expected NAME=VALUE, got {text!r}")
+    value = value.strip()
+    if value.startswith("<") and value.endswith(">"):
+        return name.lstrip("?$"), URIRef(value[1:-1])
+    if value.lstrip("-").isdigit():
+        return name.lstrip("?$"), Literal(int(value))
+    return name.lstrip("?$"), Literal(value)
+
+
+@main.command()
+@store_option
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-e", "--expr", help="SPARQL text instead of a FILE.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv"]), default="table", show_default=True,
+              help="json is the W3C SPARQL 1.1 Query Results JSON format.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a query variable: a string, an integer, or <IRI>. Repeatable.")
+def query(store_dir: Path, file: Path | None, expr: str | None, fmt: str, params: tuple[str, ...]):
+    """Run a SPARQL query (a FILE such as queries/trace-policy.rq, or -e TEXT) over the whole store.
+
+    The prefixes bk:, id:, org:, prov:, skos:, dcterms:, rdfs:, rdf:, xsd:, qb: and owl: are predeclared.
+    """
+    if bool(file) == bool(expr):
+        raise click.UsageError("give either a FILE or -e SPARQL")
+    text = file.read_text("utf-8") if file else expr
+    try:
+        subs = dict(_param(p) for p in params)
+        store = _open(store_dir)
+        result = store.query(text, substitutions=subs)
+        _print_result(result, fmt)
+    except KgError as e:
+        _fail(e)
+
+
+def _print_result(result, fmt: str) -> None:
+    import pyoxigraph as ox
+
+    from kg.store import RESULT_FORMATS, py
+
+    if isinstance(result, ox.QueryBoolean):
+        if fmt == "json":
+            out.print(json.dumps({"head": {}, "boolean": bool(result)}))
+        else:
+            out.print("true" if bool(result) else "false")
+        return
+    if isinstance(result, ox.QueryTriples):
+        sys.stdout.write(result.serialize(format=ox.RdfFormat.TURTLE).decode("utf-8"))
+        return
+    if fmt != "table":
+        sys.stdout.write(result.serialize(format=RESULT_FORMATS[fmt]).decode("utf-8"))
+        return
+    names = [v.value for v in result.variables]
+    table = Table(*names, show_lines=False, header_style="bold")
+    n = 0
+    for sol in result:
+        table.add_row(*(_cell(py(sol[v])) for v in names))
+        n += 1
+    out.print(table)
+    out.print(f"{n} rows")
+
+
+def _cell(value) -> str:
+    from kg.vocab import PREFIXES
+
+    if value is None:
+        return ""
+    s = str(value)
+    for prefix, ns in sorted(PREFIXES.items(), key=lambda x: -len(x[1])):
+        if s.startswith(ns):
+            return f"{prefix}:{s[len(ns):]}"
+    return s
+
+
+# ---------------------------------------------------------------- trace
+
+@main.command()
+@store_option
+@click.argument("docno")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def trace(store_dir: Path, docno: str, fmt: str):
+    """Show what a policy justifies: DOCNO in any spelling (同办字[2019]116号, 同办字【2019】116号 …) or a title."""
+    from kg.trace import trace as run
+
+    try:
+        result = run(_open(store_dir), docno)
+    except KgError as e:
+        _fail(e)
+    if fmt == "json":
+        out.print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print_trace(result)
+    if not result.policies:
+        sys.exit(1)
+
+
+def print_trace(result) -> None:
+    if not result.policies:
+        shown = result.canonical or result.query
+        out.print(f"no document in the store cites {shown}")
+        return
+    for p in result.policies:
+        head = p.docno or (p.titles[0] if p.titles else p.policy)
+        titles = "".join(f" 《{t}》" for t in p.titles[:2])
+        out.print(f"[bold]{head}[/bold]{titles}")
+        projects = p.justified_projects
+        out.print(f"  justifies {len(projects)} project(s); cited by {len(p.units)} unit(s): {'、'.join(p.units)}")
+        shown: set[tuple] = set()
+        for c in p.citations:
+            key = (c.file, c.project, c.role, c.section)
+            if key in shown:
+                continue
+            shown.add(key)
+            where = f"{c.file}:{c.line}"
+            if c.project:
+                verb = "justifies" if c.role == "justifiedBy" else "mentioned by"
+                money = f" · {fmt_yuan(c.amount)} 元" if c.amount is not None else ""
+                out.print(f"  [green]{verb}[/green] {c.unit} {c.year} · [bold]{c.project_name}[/bold]{money}  ({c.section}, {where})")
+            else:
+                out.print(f"  [cyan]mentioned by[/cyan] {c.unit} {c.year} document  ({c.section}, {where})")
+            out.print(f"      “{_clip(c.snippet, 90)}”")
+            if c.role == "justifiedBy":
+                for i in c.indicators:
+                    out.print(f"      · {i.level2 or ''} {i.indicator} = {i.target}  (line {i.line})")
+
+
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+# ---------------------------------------------------------------- demo
+
+@main.command()
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Build the demo store here (default: a temporary directory).")
+def demo(store_dir: Path | None):
+    """Build a store from the bundled sample (data/sample) and trace a policy through it."""
+    from kg.pipeline import ingest as run
+    from kg.store import Store
+    from kg.trace import trace as run_trace
+
+    with tempfile.TemporaryDirectory(prefix="kg-demo-") as tmp:
+        target = store_dir or Path(tmp) / "store"
+        try:
+            store = Store(target)
+            report = run([SAMPLE], store)
+            out.print(f"ingested {report.summary()} → {target}")
+            for name, reason in report.failed:
+                err.print(f"[red]error:[/red] {name}: {reason}")
+            out.print(f"\n$ kg trace {DEMO_POLICY}")
+            print_trace(run_trace(store, DEMO_POLICY))
+        except KgError as e:
+            _fail(e)
+        if report.failed:
+            sys.exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

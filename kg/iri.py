@@ -1,0 +1,113 @@
+"""Deterministic IRIs: the same input gives the same IRIs.
+
+Data IRIs live under ``https://w3id.org/budget-kg/id/``. They stay readable: Chinese names are
+kept as IRI characters (RFC 3987), and only characters an IRI may not hold are percent-encoded.
+
+>>> str(policy("同办字〔2019〕116号"))
+'https://w3id.org/budget-kg/id/policy/同办字〔2019〕116号'
+>>> str(document("000_4af2b7ab3d3465e5.txt"))
+'https://w3id.org/budget-kg/id/doc/000_4af2b7ab3d3465e5.txt'
+>>> slug('a b/c"d')
+'a%20b%2Fc%22d'
+>>> str(policy_title("优化12345政府服务热线推行“接诉即办”十项工作措施（试行）")) == str(policy_title("优化12345政府服务热线推行“接诉即办”十项工作措施(试行)"))
+True
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from rdflib import URIRef
+
+from kg.vocab import ID_IRI
+
+_SAFE_ASCII = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@")
+GRAPH_PREFIX = ID_IRI + "graph/"
+DOC_PREFIX = ID_IRI + "doc/"
+CONTRIB_PREFIX = GRAPH_PREFIX + "contrib/"
+FINDINGS_PREFIX = GRAPH_PREFIX + "findings/"
+ENTITIES = URIRef(GRAPH_PREFIX + "entities")
+ONTOLOGY = URIRef(GRAPH_PREFIX + "ontology")
+CODELISTS = URIRef(GRAPH_PREFIX + "codelists")
+
+
+def _ucschar(ch: str) -> bool:
+    o = ord(ch)
+    return (
+        0xA0 <= o <= 0xD7FF or 0xF900 <= o <= 0xFDCF or 0xFDF0 <= o <= 0xFFEF
+        or (0x10000 <= o <= 0xEFFFD and (o & 0xFFFF) < 0xFFFE)
+    )
+
+
+def slug(text: str) -> str:
+    """One IRI path segment: unreserved and non-ASCII letters kept, everything else encoded."""
+    out = []
+    for ch in text:
+        if ch in _SAFE_ASCII or (ord(ch) > 127 and _ucschar(ch) and not ch.isspace()):
+            out.append(ch)
+        else:
+            out.extend(f"%{b:02X}" for b in ch.encode("utf-8"))
+    return "".join(out)
+
+
+def key(text: str) -> str:
+    """A name reduced to what identifies it: NFKC (full-width → half-width) without spaces."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _id(path: str) -> URIRef:
+    return URIRef(ID_IRI + path)
+
+
+def document(file: str) -> URIRef:
+    return _id("doc/" + slug(file))
+
+
+def contrib_graph(file: str) -> URIRef:
+    """The graph holding what one document says about shared things (units, policies, codes)."""
+    return URIRef(CONTRIB_PREFIX + slug(file))
+
+
+def findings_graph(file: str) -> URIRef:
+    return URIRef(FINDINGS_PREFIX + slug(file))
+
+
+def unit(name: str) -> URIRef:
+    return _id("unit/" + slug(key(name)))
+
+
+def department(name: str) -> URIRef:
+    return _id("dept/" + slug(key(name)))
+
+
+def office(unit_name: str, name: str) -> URIRef:
+    return _id("unit/" + slug(key(unit_name)) + "/office/" + slug(key(name)))
+
+
+def policy(docno: str) -> URIRef:
+    return _id("policy/" + slug(docno))
+
+
+def policy_title(title: str) -> URIRef:
+    return _id("policy/title/" + slug(key(title)))
+
+
+def functional(code: str) -> URIRef:
+    return _id("concept/functional/" + slug(code))
+
+
+def income(code: str) -> URIRef:
+    return _id("concept/income/" + slug(code))
+
+
+def economic(code: str) -> URIRef:
+    return _id("concept/economic/" + slug(code))
+
+
+def scheme(name: str) -> URIRef:
+    return _id("scheme/" + name)
+
+
+def under(doc: URIRef, *parts: object) -> URIRef:
+    """A node of one document: ``<doc>/project/3``, ``<doc>/project/3/indicator/2`` …"""
+    return URIRef(str(doc) + "".join("/" + slug(str(p)) for p in parts))

@@ -1,0 +1,321 @@
+"""Records → triples under the ontology, nothing else.
+
+One document gives three graphs:
+
+- its own graph (named by the document's IRI): the document, its projects, indicators,
+  fundings, budget lines and citations, with provenance on every node;
+- its *contribution*: what it says about things shared across documents (units, departments,
+  policies, classification codes). The store merges contributions into one ``entities`` graph,
+  so a fact several documents state is stated once (SPARQL sums stay right);
+- its findings (disagreements inside the document).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from kg import codelists, iri
+from kg.extract.citations import role
+from kg.extract.indicators import l2_canonical
+from kg.extract.projects import clean_name
+from kg.model import BudgetLine, Extraction, Indicator, PolicyRef, Project, Span
+from kg.vocab import BK, DCTERMS, ORG, PROV, QB, RDF, RDFS, SKOS
+
+Triple = tuple[URIRef, URIRef, Node]
+
+
+@dataclass
+class Mapped:
+    doc: URIRef
+    file: str
+    triples: list[Triple] = field(default_factory=list)  # the document's graph
+    contrib: list[Triple] = field(default_factory=list)  # about shared entities
+    findings: list[Triple] = field(default_factory=list)
+
+    def graphs(self) -> dict[URIRef, list[Triple]]:
+        return {
+            self.doc: self.triples,
+            iri.contrib_graph(self.file): self.contrib,
+            iri.findings_graph(self.file): self.findings,
+        }
+
+    def __len__(self) -> int:
+        return len(self.triples) + len(self.contrib) + len(self.findings)
+
+
+def lit(value) -> Literal:
+    return Literal(value)
+
+
+class _Out:
+    def __init__(self, target: list[Triple]):
+        self.t = target
+
+    def add(self, s: URIRef, p: URIRef, o) -> None:
+        if o is None or o == "":
+            return
+        self.t.append((s, p, o if isinstance(o, (URIRef, Literal)) else Literal(o)))
+
+    def prov(self, node: URIRef, doc: URIRef, span: Span | None) -> None:
+        self.add(node, PROV.wasDerivedFrom, doc)
+        if span is None:
+            return
+        self.add(node, BK.sourceLine, span.line)
+        self.add(node, BK.sourcePage, span.page)
+        self.add(node, BK.sourceText, span.text)
+
+
+def map_extraction(ex: Extraction) -> Mapped:
+    d = iri.document(ex.document.file)
+    m = Mapped(doc=d, file=ex.document.file)
+    out, shared, found = _Out(m.triples), _Out(m.contrib), _Out(m.findings)
+    doc, unit = ex.document, ex.unit
+
+    # the document and its unit
+    publisher = iri.department(unit.name) if unit.is_department else iri.unit(unit.name)
+    out.add(d, RDF.type, BK.BudgetDocument)
+    out.add(d, RDFS.label, f"{doc.unit_name} {doc.year}年度{doc.kind}")
+    out.add(d, BK.sourceFile, doc.file)
+    out.add(d, BK.fiscalYear, doc.year)
+    out.add(d, BK.documentKind, doc.kind)
+    out.add(d, BK.publishedBy, publisher)
+    out.add(d, BK.region, doc.region)
+    out.add(d, DCTERMS.title, doc.title)
+    out.add(d, BK.sha256, ex.source.sha256)
+    out.add(d, BK.sourceLine, doc.span.line)
+    out.add(d, BK.sourceText, doc.span.text)
+
+    shared.add(publisher, RDF.type, BK.BudgetUnit)
+    shared.add(publisher, RDFS.label, unit.name)
+    shared.add(publisher, BK.region, doc.region)
+    shared.add(publisher, BK.grade, unit.grade)
+    for v in unit.variants:
+        shared.add(publisher, SKOS.altLabel, v)
+    if unit.is_department:
+        shared.add(publisher, RDF.type, BK.Department)
+        for c in unit.department_codes:
+            shared.add(publisher, BK.departmentCode, c)
+    elif unit.department:
+        dep = iri.department(unit.department.name)
+        shared.add(publisher, ORG.subOrganizationOf, dep)
+        shared.add(dep, RDF.type, BK.BudgetUnit)
+        shared.add(dep, RDF.type, BK.Department)
+        shared.add(dep, RDFS.label, unit.department.name)
+        for c in unit.department_codes:
+            shared.add(dep, BK.departmentCode, c)
+    for o in unit.offices:
+        node = iri.office(unit.name, o)
+        shared.add(node, RDF.type, ORG.OrganizationalUnit)
+        shared.add(node, RDFS.label, o)
+        shared.add(node, ORG.unitOf, publisher)
+        shared.add(publisher, ORG.hasUnit, node)
+    for s in unit.subunits:
+        node = iri.unit(s)
+        shared.add(node, RDF.type, BK.BudgetUnit)
+        shared.add(node, RDFS.label, s)
+        shared.add(node, BK.region, doc.region)
+        shared.add(node, ORG.subOrganizationOf, publisher)
+
+    # projects
+    project_nodes: list[URIRef] = []
+    for n, p in enumerate(ex.projects, start=1):
+        node = iri.under(d, "project", n)
+        project_nodes.append(node)
+        _project(out, d, node, p, ex, publisher, n)
+
+    # citations
+    for n, ref in enumerate(ex.references, start=1):
+        _citation(out, shared, d, iri.under(d, "ref", n), ref, project_nodes)
+
+    # budget tables and lines
+    tables: dict[tuple[int, str], URIRef] = {}
+    for n, line in enumerate(ex.budget_lines, start=1):
+        key = (line.table_index, line.table_title)
+        if key not in tables:
+            t = iri.under(d, "table", line.table_index or f"n{len(tables) + 1}")
+            tables[key] = t
+            out.add(t, RDF.type, BK.BudgetTable)
+            out.add(t, RDFS.label, line.table_title)
+            out.add(t, BK.tableKind, line.table_kind)
+            out.add(d, BK.hasTable, t)
+            out.add(t, PROV.wasDerivedFrom, d)
+        _budget_line(out, shared, d, iri.under(d, "line", n), tables[key], line)
+
+    # findings
+    for n, f in enumerate(ex.findings, start=1):
+        node = iri.under(d, "finding", n)
+        found.add(node, RDF.type, BK.Finding)
+        found.add(node, BK.checkId, f.check_id)
+        found.add(node, BK.severity, f.severity)
+        found.add(node, BK.message, f.message)
+        found.add(node, BK.expectedValue, f.expected)
+        found.add(node, BK.actualValue, f.actual)
+        if f.expected is not None and f.actual is not None:
+            found.add(node, BK.difference, f.actual - f.expected)
+        found.add(node, BK.concerns, project_nodes[f.project] if f.project is not None else d)
+        found.prov(node, d, f.span)
+    return m
+
+
+def _project(out: _Out, d: URIRef, node: URIRef, p: Project, ex: Extraction, publisher: URIRef, n: int) -> None:
+    row, kpi = p.row, p.kpi
+    out.add(node, RDF.type, BK.Project)
+    out.add(node, RDFS.label, row.name if row else kpi.project_name)
+    out.add(node, BK.fiscalYear, ex.document.year)
+    out.add(node, BK.sequence, n)
+    implementer = publisher
+    if row:
+        out.add(node, BK.amount, row.amount)
+        out.add(node, BK.projectTable, row.table)
+        out.add(node, BK.categoryCode, row.prefix)
+        if row.subunit:
+            sub = iri.unit(row.subunit)
+            out.add(node, BK.listedUnder, sub)
+            implementer = sub
+        out.prov(node, d, row.span)
+        carried = row.table == "上年结转"
+        for k, (source, amount) in enumerate(row.funding.items(), start=1):
+            if not amount:
+                continue
+            f = iri.under(node, "funding", f"b{k}")
+            out.add(node, BK.fundedBy, f)
+            out.add(f, RDF.type, BK.Funding)
+            out.add(f, BK.amount, amount)
+            if carried:
+                out.add(f, BK.fundingSource, codelists.concept("budget-type", "上年结转"))
+                out.add(f, BK.budgetType, codelists.concept("budget-type", source))
+            else:
+                out.add(f, BK.fundingSource, codelists.concept("budget-type", source))
+            out.prov(f, d, row.span)
+    out.add(node, BK.implementedBy, implementer)
+    if kpi is None:
+        return
+    if not row:
+        out.prov(node, d, kpi.span)
+    t = iri.under(node, "kpi")
+    out.add(node, BK.hasTargetTable, t)
+    out.add(t, RDF.type, BK.TargetTable)
+    out.add(t, RDFS.label, kpi.project_name)
+    out.add(t, DCTERMS.title, kpi.title)
+    out.add(t, BK.annualAmount, kpi.annual_total)
+    out.add(t, BK.periodAmount, kpi.period_total)
+    out.add(t, BK.implementingUnitName, kpi.implementing_unit)
+    out.add(t, BK.lastLine, kpi.lines[1])
+    for label, prop in (("负责人", BK.responsiblePerson), ("经办人", BK.clerk), ("联系电话", BK.contactPhone)):
+        out.add(t, prop, kpi.personal.get(label))
+    out.prov(t, d, kpi.span)
+    out.add(node, BK.annualAmount, kpi.annual_total)
+    out.add(node, BK.periodAmount, kpi.period_total)
+    out.add(node, BK.implementingUnitName, kpi.implementing_unit)
+    out.add(node, BK.projectAttribute, kpi.attribute)
+    out.add(node, BK.projectPeriod, kpi.period)
+    for label, prop in (
+        ("项目概况", BK.overview), ("立项依据", BK.basisText), ("项目设立必要性", BK.necessity),
+        ("保证项目实施的制度、措施", BK.measures), ("项目实施计划", BK.implementationPlan),
+    ):
+        out.add(node, prop, kpi.fields.get(label))
+    out.add(node, BK.periodGoal, kpi.goals.get("实施期"))
+    out.add(node, BK.annualGoal, kpi.goals.get("年度"))
+    for (side, level), amount in sorted(kpi.funding.items()):
+        if not amount:
+            continue
+        f = iri.under(node, "funding", f"{'p' if side == '实施期' else 'a'}-{level}")
+        out.add(node, BK.fundedBy, f)
+        out.add(f, RDF.type, BK.Funding)
+        out.add(f, BK.amount, amount)
+        out.add(f, BK.fundingSource, codelists.concept("funding-level", level))
+        out.add(f, BK.fundingPeriod, side)
+        out.prov(f, d, kpi.span)
+    for k, ind in enumerate(kpi.indicators, start=1):
+        _indicator(out, d, node, iri.under(node, "indicator", k), ind, k)
+
+
+def _indicator(out: _Out, d: URIRef, project: URIRef, node: URIRef, ind: Indicator, k: int) -> None:
+    out.add(project, BK.hasIndicator, node)
+    out.add(node, RDF.type, BK.Indicator)
+    out.add(node, RDFS.label, ind.l3)
+    out.add(node, BK.sequence, k)
+    out.add(node, BK.level1Label, ind.l1)
+    out.add(node, BK.level2Label, ind.l2)
+    out.add(node, BK.level1, codelists.concept("indicator-category", ind.l1) if ind.l1 else None)
+    l2 = l2_canonical(ind.l2)
+    out.add(node, BK.level2, codelists.concept("indicator-category", l2) if l2 else None)
+    t = ind.target
+    out.add(node, BK.targetText, t.text)
+    out.add(node, BK.comparator, t.comparator)
+    out.add(node, BK.targetValue, t.value)
+    out.add(node, BK.targetUnit, t.unit)
+    out.add(node, BK.targetAmount, t.amount_yuan)
+    for side in ind.sides:
+        out.add(node, BK.targetPeriod, side)
+    if ind.period_target is not None:
+        out.add(node, BK.periodTargetText, ind.period_target.text)
+    out.prov(node, d, ind.span)
+
+
+def policy_node(ref: PolicyRef) -> URIRef:
+    return iri.policy(ref.docno) if ref.docno else iri.policy_title(ref.title or ref.raw)
+
+
+def _citation(out: _Out, shared: _Out, d: URIRef, node: URIRef, ref: PolicyRef, projects: list[URIRef]) -> None:
+    pol = policy_node(ref)
+    cited_in = projects[ref.project] if ref.project is not None else d
+    r = role(ref)
+    out.add(cited_in, BK.justifiedBy if r == "justifiedBy" else BK.mentions, pol)
+    out.add(node, RDF.type, BK.PolicyReference)
+    out.add(node, BK.refersTo, pol)
+    out.add(node, BK.citedIn, cited_in)
+    out.add(node, BK.referenceRole, r)
+    out.add(node, BK.rawText, ref.raw_docno or ref.raw)
+    out.add(node, BK.citedTitle, ref.title)
+    out.add(node, BK.section, ref.section)
+    out.add(node, BK.issuerName, ref.issuer_text)
+    out.prov(node, d, ref.span)
+    shared.add(pol, RDF.type, BK.PolicyDocument)
+    shared.add(pol, RDFS.label, ref.docno or ref.title)
+    shared.add(pol, BK.docNumber, ref.docno)
+    shared.add(pol, BK.issuerCode, ref.issuer_code)
+    shared.add(pol, BK.issueYear, ref.year)
+    shared.add(pol, BK.serialNumber, ref.serial)
+    shared.add(pol, DCTERMS.title, ref.title)
+    if ref.raw_docno and ref.raw_docno != ref.docno:
+        shared.add(pol, SKOS.hiddenLabel, ref.raw_docno)
+
+
+def _budget_line(out: _Out, shared: _Out, d: URIRef, node: URIRef, table: URIRef, line: BudgetLine) -> None:
+    out.add(node, RDF.type, BK.BudgetLine)
+    out.add(node, QB.dataSet, table)
+    out.add(node, RDFS.label, line.row_label)
+    out.add(node, BK.budgetTable, line.table_title)
+    out.add(node, BK.budgetColumn, line.column)
+    out.add(node, BK.amount, line.amount)
+    out.add(node, BK.budgetSide, line.side)
+    if line.is_total:
+        out.add(node, BK.isTotal, True)
+    out.add(node, BK.governmentEconomicName, line.gov_economic_name)
+    concept = None
+    if line.code and line.scheme in ("functional", "income"):
+        make = iri.functional if line.scheme == "functional" else iri.income
+        concept = make(line.code)
+        scheme = iri.scheme(line.scheme)
+        shared.add(concept, RDF.type, SKOS.Concept)
+        shared.add(concept, SKOS.inScheme, scheme)
+        shared.add(concept, SKOS.notation, line.code)
+        shared.add(concept, SKOS.prefLabel, clean_name(re.sub(r"^[一二三四五六七八九十]+、", "", line.row_label)))
+        if len(line.code) > 3:
+            shared.add(concept, SKOS.broader, make(line.code[:-2]))
+        else:
+            shared.add(concept, SKOS.topConceptOf, scheme)
+    elif line.code and line.scheme == "economic":
+        concept = iri.economic(line.code)
+    out.add(node, BK.classification, concept)
+    out.prov(node, d, line.span)
+
+
+def total(values) -> Decimal:
+    return sum(values, Decimal(0))

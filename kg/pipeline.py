@@ -1,0 +1,193 @@
+"""The one place that chains the stages: read → segment → extract → map → store.
+
+>>> from pathlib import Path
+>>> ex = extract_file(Path(__file__).parents[1] / "data" / "sample" / "demo-001_示范市数据服务中心_2025.txt")
+>>> ex.document.unit_name, ex.document.year, len(ex.projects)
+('示范市数据服务中心', 2025, 3)
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from kg import iri
+from kg.errors import KgError, ParseError
+from kg.extract.budget_lines import budget_lines
+from kg.extract.citations import all_citations
+from kg.extract.document import document_info, subunit_names, unit_info
+from kg.extract.kpi import merge_continued, parse_kpi
+from kg.extract.matching import ROUNDING, match
+from kg.extract.narrative import procurement_lines
+from kg.extract.projects import project_rows
+from kg.model import Extraction, Finding, Line, Project, Section, SourceDoc
+from kg.map import map_extraction
+from kg.read import expand, read
+from kg.store import Store
+from kg.segment.kpi_blocks import find_kpi_blocks
+from kg.segment.sections import find_toc, sections
+from kg.segment.tables import find_tables
+
+
+def _part_range(secs: list[Section], lines: list[Line], part: str) -> tuple[int, int] | None:
+    """Index range of a part's lines in ``lines``."""
+    index = {id(l): i for i, l in enumerate(lines)}
+    heads = [s for s in secs if s.part == part]
+    if not heads:
+        return None
+    start = index[id(heads[0].heading)]
+    after = [s for s in secs if index[id(s.heading)] > start and s.part != part]
+    end = index[id(after[0].heading)] if after else len(lines)
+    return start, end
+
+
+def segment_tables(source: SourceDoc, secs: list[Section], toc_end: int):
+    lines = source.lines
+    rng = _part_range(secs, lines, "第二部分")
+    region = lines[rng[0]:rng[1]] if rng else lines[toc_end:]
+    return find_tables(region)
+
+
+def kpi_region(source: SourceDoc, secs: list[Section]) -> list[Line]:
+    perf = [s for s in secs if "绩效" in s.title and s.part != "附件"]
+    if perf:
+        return [l for s in perf for l in s.lines]
+    rng = _part_range(secs, source.lines, "第三部分")
+    return source.lines[rng[0]:rng[1]] if rng else []
+
+
+def extract(source: SourceDoc, keep_personal: bool = False) -> Extraction:
+    """Everything one document says, as records with provenance."""
+    file = source.name
+    toc_start, toc_end = find_toc(source.lines)
+    secs = sections(source.lines, toc_end)
+    tables = segment_tables(source, secs, toc_end)
+    blocks = find_kpi_blocks(kpi_region(source, secs))
+    kpis = merge_continued([parse_kpi(b, file, keep_personal) for b in blocks])
+    if not tables and not kpis:
+        raise ParseError("not a budget disclosure: no budget tables and no performance-target tables found", file=file)
+    doc, printed = document_info(source, toc_start, tables)
+    known = {doc.unit_name, printed, *(t.unit_name for t in tables if t.unit_name)}
+    rows, notes = project_rows(tables, file, known, department_doc=doc.kind.startswith("部门"))
+    projects = match(rows, kpis)
+    for n, p in enumerate(projects, start=1):
+        if p.row is not None:
+            p.row.seq = n
+    unit = unit_info(doc, printed, tables, kpis, secs, subunit_names(rows))
+    lines = budget_lines(tables, file) + procurement_lines(file, secs)
+    skip = {l.no for b in blocks for l in b.preamble + b.lines}
+    skip |= {l.no for t in tables for l in [t.title_line, *t.header, *t.rows]}
+    refs = all_citations(file, projects, secs, skip)
+    ex = Extraction(source=source, document=doc, unit=unit, budget_lines=lines, projects=projects, references=refs, notes=notes)
+    ex.findings = amount_findings(projects)
+    for i, p in enumerate(projects):
+        if p.row is None:
+            ex.notes.append(f"KPI table '{p.kpi.project_name}' (line {p.kpi.span.line}) matches no row of the project tables")
+    return ex
+
+
+def amount_findings(projects: list[Project]) -> list[Finding]:
+    """A project whose KPI table states another amount than its table row: both are kept, and this records it."""
+    out = []
+    for i, p in enumerate(projects):
+        if p.row is None or p.kpi is None or p.kpi.annual_total is None:
+            continue
+        diff = p.kpi.annual_total - p.row.amount
+        if diff == 0:
+            continue
+        severity = "info" if abs(diff) <= ROUNDING else "warning"
+        out.append(Finding(
+            check_id="project-kpi-amount", severity=severity,
+            message=(
+                f"项目支出预算表 gives {p.row.amount:,} 元 for '{p.row.name}' (line {p.row.span.line}); "
+                f"its 绩效目标表 gives {p.kpi.annual_total:,} 元 (line {p.kpi.span.line})"
+            ),
+            span=p.kpi.span, expected=p.row.amount, actual=p.kpi.annual_total, project=i,
+        ))
+    return out
+
+
+def extract_file(path: str | Path, keep_personal: bool = False) -> Extraction:
+    return extract(read(path), keep_personal=keep_personal)
+
+
+def project_total(ex: Extraction) -> Decimal:
+    return sum((p.row.amount for p in ex.projects if p.row is not None), Decimal(0))
+
+
+# ---------------------------------------------------------------- map → store
+
+@dataclass
+class IngestReport:
+    """What one ``ingest`` run did."""
+
+    documents: int = 0
+    projects: int = 0
+    indicators: int = 0
+    references: int = 0
+    triples: int = 0
+    seconds: float = 0.0
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+
+    def summary(self) -> str:
+        bad = f", {len(self.failed)} failed" if self.failed else ""
+        return (
+            f"{self.documents} documents{bad}: {self.projects} projects, {self.indicators} indicators, "
+            f"{self.references} policy references, {self.triples} triples in {self.seconds:.1f} s"
+        )
+
+
+def ontology_dir() -> Path:
+    from kg.codelists import ontology_dir as od
+
+    return od()
+
+
+def load_reference_data(store: Store) -> int:
+    """(Re)load the ontology and the static code lists into their graphs."""
+    d = ontology_dir()
+    return store.load_reference(iri.ONTOLOGY, d / "budget-kg.ttl") + store.load_reference(iri.CODELISTS, d / "codelists.ttl")
+
+
+def ingest(
+    paths: list[str | Path],
+    store: Store,
+    keep_personal: bool = False,
+    on_file: Callable[[Path, str | None], None] | None = None,
+) -> IngestReport:
+    """Read, extract, map and store every document under ``paths``.
+
+    A document that fails is reported (``on_file(path, reason)``) and skipped; what is already
+    stored stays. Each document's graphs are replaced in one transaction.
+    """
+    started = time.perf_counter()
+    report = IngestReport()
+    files = expand(paths)
+    load_reference_data(store)
+    for path in files:
+        reason = None
+        try:
+            ex = extract_file(path, keep_personal=keep_personal)
+            mapped = map_extraction(ex)
+            store.replace_document(mapped.graphs(), iri.contrib_graph(mapped.file))
+        except KgError as e:
+            reason = e.message
+            report.failed.append((path.name, reason))
+        except Exception as e:  # a bug must not lose the batch either; say what it was
+            reason = f"unexpected error ({type(e).__name__}: {e})"
+            report.failed.append((path.name, reason))
+        else:
+            report.documents += 1
+            report.projects += len(ex.projects)
+            report.indicators += sum(len(p.kpi.indicators) for p in ex.projects if p.kpi)
+            report.references += len(ex.references)
+            report.triples += len(mapped)
+        if on_file:
+            on_file(path, reason)
+    store.rebuild_entities()
+    store.flush()
+    report.seconds = time.perf_counter() - started
+    return report
