@@ -1,0 +1,72 @@
+"""Shared fixtures: the real documents in ../shared (or $KG_SHARED), extractions and stores built once."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("KG_SHARED", ROOT.parent / "shared"))
+SEEDS = SHARED / "seeds"
+GOLD = SHARED / "gold"
+SAMPLE = ROOT / "data" / "sample"
+SEED_FILES = {
+    "000": "000_4af2b7ab3d3465e5.txt",
+    "001": "001_206854ab748b39c9.txt",
+    "002": "002_155276bea8e9ea1f.txt",
+    "003": "003_fd85d143325c44d6.txt",
+    "004": "004_cd62cd4bc4d9599a.txt",
+}
+
+needs_seeds = pytest.mark.skipif(
+    not SEEDS.is_dir(), reason=f"the real documents are not here ({SEEDS}); set KG_SHARED to the shared folder"
+)
+
+
+def seed_path(key: str) -> Path:
+    p = SEEDS / SEED_FILES[key]
+    if not p.exists():
+        pytest.skip(f"seed {p} is not here; set KG_SHARED to the shared folder")
+    return p
+
+
+@pytest.fixture(scope="session")
+def extraction():
+    """extraction("000") → the Extraction of that seed, computed once per session."""
+    from kg.pipeline import extract_file
+
+    cache = {}
+
+    def get(key: str):
+        if key not in cache:
+            cache[key] = extract_file(seed_path(key))
+        return cache[key]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def seed_store(tmp_path_factory):
+    """A real Oxigraph store on disk holding the five seeds."""
+    if not SEEDS.is_dir():
+        pytest.skip(f"the real documents are not here ({SEEDS}); set KG_SHARED to the shared folder")
+    from kg.pipeline import ingest
+    from kg.store import Store
+
+    store = Store(tmp_path_factory.mktemp("seeds") / "store")
+    report = ingest([SEEDS], store)
+    assert report.documents == 5 and not report.failed, report.failed
+    return store
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory):
+    from kg.pipeline import ingest
+    from kg.store import Store
+
+    store = Store(tmp_path_factory.mktemp("sample") / "store")
+    report = ingest([SAMPLE], store)
+    assert report.documents == 2 and not report.failed, report.failed
+    return store
