@@ -194,33 +194,38 @@ def trace(store_dir: Path, docno: str, fmt: str):
 
 
 def print_trace(result) -> None:
+    """A trace for the terminal: per policy, each citing project (or document) once, with its citations."""
     if not result.policies:
-        shown = result.canonical or result.query
-        out.print(f"no document in the store cites {shown}")
+        out.print(f"no document in the store cites {result.canonical or result.query}")
         return
     for p in result.policies:
         head = p.docno or (p.titles[0] if p.titles else p.policy)
         titles = "".join(f" 《{t}》" for t in p.titles[:2])
         out.print(f"[bold]{head}[/bold]{titles}")
-        projects = p.justified_projects
-        out.print(f"  justifies {len(projects)} project(s); cited by {len(p.units)} unit(s): {'、'.join(p.units)}")
-        shown: set[tuple] = set()
+        docs = {(c.file, c.unit, c.year) for c in p.citations if not c.project}
+        out.print(
+            f"  justifies {len(p.justified_projects)} project(s); cited by {len(p.units)} unit(s): {'、'.join(p.units)}"
+            + (f"; mentioned in {len(docs)} document narrative(s)" if docs else "")
+        )
+        groups: dict[tuple, list] = {}
         for c in p.citations:
-            key = (c.file, c.project, c.role, c.section)
-            if key in shown:
-                continue
-            shown.add(key)
-            where = f"{c.file}:{c.line}"
-            if c.project:
-                verb = "justifies" if c.role == "justifiedBy" else "mentioned by"
-                money = f" · {fmt_yuan(c.amount)} 元" if c.amount is not None else ""
-                out.print(f"  [green]{verb}[/green] {c.unit} {c.year} · [bold]{c.project_name}[/bold]{money}  ({c.section}, {where})")
+            groups.setdefault((c.project or c.file, c.file), []).append(c)
+        for cites in sorted(groups.values(), key=lambda cs: (min(c.role for c in cs) != "justifiedBy", cs[0].year, cs[0].unit, cs[0].line)):
+            first = cites[0]
+            if first.project:
+                money = f" · {fmt_yuan(first.amount)} 元" if first.amount is not None else ""
+                out.print(f"  [bold green]●[/bold green] {first.unit} {first.year} · [bold]{first.project_name}[/bold]{money}")
             else:
-                out.print(f"  [cyan]mentioned by[/cyan] {c.unit} {c.year} document  ({c.section}, {where})")
-            out.print(f"      “{_clip(c.snippet, 90)}”")
-            if c.role == "justifiedBy":
-                for i in c.indicators:
-                    out.print(f"      · {i.level2 or ''} {i.indicator} = {i.target}  (line {i.line})")
+                out.print(f"  [bold cyan]●[/bold cyan] {first.unit} {first.year} document ({first.file})")
+            for c in sorted(cites, key=lambda c: (c.role != "justifiedBy", c.line)):
+                verb = "justifies (立项依据)" if c.role == "justifiedBy" else f"mentioned in {c.section}"
+                out.print(f"      {verb} — {c.file}:{c.line}  “{_clip(c.snippet, 70)}”")
+            if any(c.role == "justifiedBy" for c in cites) and first.indicators:
+                out.print("      targets:")
+                for i in first.indicators:
+                    side = "" if i.sides in ("", "年度+实施期", "实施期+年度") else f"  [{i.sides} only]"
+                    period = f"  (实施期: {i.period_target})" if i.period_target else ""
+                    out.print(f"        {i.level2 or '':<10} {i.indicator} = {i.target}{period}  (line {i.line}){side}")
 
 
 def _clip(text: str, n: int) -> str:

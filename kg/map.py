@@ -132,19 +132,29 @@ def map_extraction(ex: Extraction) -> Mapped:
     for n, ref in enumerate(ex.references, start=1):
         _citation(out, shared, d, iri.under(d, "ref", n), ref, project_nodes)
 
-    # budget tables and lines
-    tables: dict[tuple[int, str], URIRef] = {}
+    # budget tables (empty ones too) and their lines
+    tables: dict[int, URIRef] = {}
+    for t in ex.tables:
+        node = iri.under(d, "table", t.index)
+        tables[t.index] = node
+        out.add(node, RDF.type, BK.BudgetTable)
+        out.add(node, RDFS.label, t.title)
+        out.add(node, BK.tableKind, t.kind)
+        out.add(node, BK.moneyUnit, t.money_unit)
+        out.add(d, BK.hasTable, node)
+        out.prov(node, d, t.title_line.span(ex.document.file))
     for n, line in enumerate(ex.budget_lines, start=1):
-        key = (line.table_index, line.table_title)
-        if key not in tables:
-            t = iri.under(d, "table", line.table_index or f"n{len(tables) + 1}")
-            tables[key] = t
-            out.add(t, RDF.type, BK.BudgetTable)
-            out.add(t, RDFS.label, line.table_title)
-            out.add(t, BK.tableKind, line.table_kind)
-            out.add(d, BK.hasTable, t)
-            out.add(t, PROV.wasDerivedFrom, d)
-        _budget_line(out, shared, d, iri.under(d, "line", n), tables[key], line)
+        node = tables.get(line.table_index)
+        if node is None:  # figures stated in the narrative (政府采购): the section is their table
+            node = iri.under(d, "table", line.table_kind)
+            if node not in tables.values():
+                tables[-len(tables) - 1] = node
+                out.add(node, RDF.type, BK.BudgetTable)
+                out.add(node, RDFS.label, line.table_title)
+                out.add(node, BK.tableKind, line.table_kind)
+                out.add(d, BK.hasTable, node)
+                out.prov(node, d, line.span)
+        _budget_line(out, shared, d, iri.under(d, "line", n), node, line)
 
     # findings
     for n, f in enumerate(ex.findings, start=1):

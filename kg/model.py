@@ -279,6 +279,7 @@ class Extraction:
     source: SourceDoc
     document: DocumentInfo
     unit: UnitInfo
+    tables: list[Table] = field(default_factory=list)
     budget_lines: list[BudgetLine] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
     references: list[PolicyRef] = field(default_factory=list)

@@ -20,7 +20,7 @@ from kg.extract.budget_lines import budget_lines
 from kg.extract.citations import all_citations
 from kg.extract.document import document_info, subunit_names, unit_info
 from kg.extract.kpi import merge_continued, parse_kpi
-from kg.extract.matching import ROUNDING, match
+from kg.extract.matching import ROUNDING, match, name_similarity
 from kg.extract.narrative import procurement_lines
 from kg.extract.projects import project_rows
 from kg.model import Extraction, Finding, Line, Project, Section, SourceDoc
@@ -72,7 +72,7 @@ def extract(source: SourceDoc, keep_personal: bool = False) -> Extraction:
     doc, printed = document_info(source, toc_start, tables)
     known = {doc.unit_name, printed, *(t.unit_name for t in tables if t.unit_name)}
     rows, notes = project_rows(tables, file, known, department_doc=doc.kind.startswith("部门"))
-    projects = match(rows, kpis)
+    projects, unmatched = settle(match(rows, kpis), rows)
     for n, p in enumerate(projects, start=1):
         if p.row is not None:
             p.row.seq = n
@@ -81,12 +81,43 @@ def extract(source: SourceDoc, keep_personal: bool = False) -> Extraction:
     skip = {l.no for b in blocks for l in b.preamble + b.lines}
     skip |= {l.no for t in tables for l in [t.title_line, *t.header, *t.rows]}
     refs = all_citations(file, projects, secs, skip)
-    ex = Extraction(source=source, document=doc, unit=unit, budget_lines=lines, projects=projects, references=refs, notes=notes)
-    ex.findings = amount_findings(projects)
-    for i, p in enumerate(projects):
-        if p.row is None:
-            ex.notes.append(f"KPI table '{p.kpi.project_name}' (line {p.kpi.span.line}) matches no row of the project tables")
+    ex = Extraction(
+        source=source, document=doc, unit=unit, tables=tables, budget_lines=lines, projects=projects,
+        references=refs, notes=notes,
+    )
+    ex.findings = amount_findings(projects) + unmatched
     return ex
+
+
+def settle(projects: list[Project], rows) -> tuple[list[Project], list[Finding]]:
+    """Keep a KPI table that matched no row as a project of its own only when its name is readable and
+    no row resembles it; otherwise report it and leave it out (never guess which project it is)."""
+    kept, found = [], []
+    for p in projects:
+        if p.row is not None:
+            kept.append(p)
+            continue
+        k = p.kpi
+        similar = max((name_similarity(k.project_name, r.name) for r in rows), default=0.0)
+        if readable_name(k.project_name) and similar < 0.6:
+            kept.append(p)
+            continue
+        why = (
+            f"its project name cannot be read ('{k.project_name}')" if not readable_name(k.project_name)
+            else f"its amount ({k.annual_total if k.annual_total is not None else 'unreadable'}) agrees with no project named like '{k.project_name}'"
+        )
+        found.append(Finding(
+            check_id="kpi-unmatched", severity="warning",
+            message=f"绩效目标表 at lines {k.lines[0]}-{k.lines[1]} is left out: {why}",
+            span=k.span, actual=k.annual_total,
+        ))
+    return kept, found
+
+
+def readable_name(name: str) -> bool:
+    """A project name worth a node: at least four Chinese characters, mostly Chinese."""
+    cjk = sum(1 for ch in name if "\u4e00" <= ch <= "\u9fff")
+    return cjk >= 4 and cjk >= 0.6 * len(name.replace(" ", ""))
 
 
 def amount_findings(projects: list[Project]) -> list[Finding]:

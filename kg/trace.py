@@ -39,6 +39,8 @@ class TracedIndicator:
     indicator: str
     target: str
     line: int | None
+    sides: str = ""  # "年度+实施期", or one side when only it lists the indicator
+    period_target: str | None = None
 
 
 @dataclass
@@ -139,7 +141,10 @@ def trace(store: Store, text: str, indicators: bool = True) -> TraceResult:
             for c in cites:
                 if c.project and c.project not in cache:
                     cache[c.project] = [
-                        TracedIndicator(level1=i["level1"], level2=i["level2"], indicator=i["indicator"], target=i["target"], line=i["line"])
+                        TracedIndicator(
+                            level1=i["level1"], level2=i["level2"], indicator=i["indicator"], target=i["target"],
+                            line=i["line"], sides=i["sides"] or "", period_target=i["periodTarget"],
+                        )
                         for i in store.select(ind_q, project=URIRef(c.project))
                     ]
                 if c.project:

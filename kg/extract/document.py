@@ -110,7 +110,7 @@ def unit_info(
     unit.variants = variants
     g = GRADE.search(org_text)
     unit.grade = g.group(1) if g else None
-    unit.offices = offices(org) if org else []
+    unit.offices = [_strip_owner(o, name) for o in offices(org)] if org else []
     # the supervising department: what the KPI tables print in 主管部门及代码
     depts = [k.department for k in kpis if k.department]
     if depts:
@@ -157,6 +157,15 @@ def offices(section: Section) -> list[str]:
             if OFFICE.fullmatch(p) and p not in found:
                 found.append(p)
     return found
+
+
+def _strip_owner(office: str, unit: str) -> str:
+    """"云冈区人民政府办公室政府党务室" → "政府党务室": the list ran on from the unit's own name."""
+    for k in range(len(unit) - 2):
+        tail = unit[k:]
+        if office.startswith(tail) and len(office) > len(tail) + 1:
+            return office[len(tail):]
+    return office
 
 
 def subunit_names(rows) -> list[str]:

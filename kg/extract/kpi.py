@@ -112,10 +112,28 @@ class _Cell:
     line: Line | None = None
 
 
+def _tokens(line: Line) -> list[str]:
+    """The line's cells, with a label the converter split over two cells ("项目名" + "称") joined."""
+    toks = line.tokens
+    out: list[str] = []
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
+        if i + 1 < len(toks) and split_label(tok)[0] is None and len(tok) >= 2:
+            label, rest = split_label(tok + toks[i + 1])
+            if label and not rest:
+                out.append(tok + toks[i + 1])
+                i += 2
+                continue
+        out.append(tok)
+        i += 1
+    return out
+
+
 def _runs(line: Line) -> list[_Cell]:
     """The (label, values) runs of one line."""
     runs: list[_Cell] = []
-    for tok in line.tokens:
+    for tok in _tokens(line):
         label, rest = split_label(tok)
         if label:
             runs.append(_Cell(label, [rest] if rest else [], line))
@@ -129,6 +147,21 @@ def _runs(line: Line) -> list[_Cell]:
 def _department(text: str) -> Department | None:
     m = _DEPT.match(text.strip())
     return Department(code=m.group(1), name=m.group(2).strip()) if m else None
+
+
+_ORGAN = re.compile(r"(局|厅|委|委员会|办|办公室|部|院|中心|政府|部门|[\]】)）]部门[\]】)）]?)$")
+
+
+def _join_split_department(values: list[str]) -> list[str]:
+    """"102-晋城" + "市数据局": a department name the PDF cut over two cells, joined again."""
+    out: list[str] = []
+    for v in values:
+        prev = out[-1] if out else None
+        if prev and _department(prev) and not _ORGAN.search(prev) and re.fullmatch(r"[\u4e00-\u9fff]{1,10}", v) and _ORGAN.search(v):
+            out[-1] = prev + v
+        else:
+            out.append(v)
+    return out
 
 
 def _is_indicator_start(line: Line) -> bool:
@@ -212,6 +245,7 @@ def parse_kpi(block: KpiBlock, file: str, keep_personal: bool = False) -> KpiTab
                     else:
                         names.insert(0, (v, line))
             elif label == "主管部门":
+                values = _join_split_department(values)
                 for v in values:
                     d = _department(v)
                     if d and not table.department:
