@@ -66,13 +66,12 @@ def ingest(store_dir: Path, keep_personal: bool, paths: tuple[Path, ...]):
     from kg.pipeline import ingest as run
     from kg.read import expand
 
+    files = expand(list(paths))
+    if not files:
+        err.print(f"[red]error:[/red] no documents under {' '.join(map(str, paths))} (expected .txt, .md or .pdf files)")
+        sys.exit(1)
     try:
-        store = _open(store_dir, must_exist=False)
-        files = expand(list(paths))
-        if not files:
-            err.print(f"[red]error:[/red] no documents under {' '.join(map(str, paths))} (expected .txt, .md or .pdf files)")
-            sys.exit(1)
-        with Progress(
+        with _open(store_dir, must_exist=False) as store, Progress(
             TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
             TextColumn("{task.description}"), console=err, transient=True,
         ) as progress:
@@ -123,11 +122,10 @@ def query(store_dir: Path, file: Path | None, expr: str | None, fmt: str, params
     if bool(file) == bool(expr):
         raise click.UsageError("give either a FILE or -e SPARQL")
     text = file.read_text("utf-8") if file else expr
+    subs = dict(_param(p) for p in params)
     try:
-        subs = dict(_param(p) for p in params)
-        store = _open(store_dir)
-        result = store.query(text, substitutions=subs)
-        _print_result(result, fmt)
+        with _open(store_dir) as store:
+            _print_result(store.query(text, substitutions=subs), fmt)
     except KgError as e:
         _fail(e)
 
@@ -182,7 +180,8 @@ def trace(store_dir: Path, docno: str, fmt: str):
     from kg.trace import trace as run
 
     try:
-        result = run(_open(store_dir), docno)
+        with _open(store_dir) as store:
+            result = run(store, docno)
     except KgError as e:
         _fail(e)
     if fmt == "json":
@@ -246,13 +245,13 @@ def demo(store_dir: Path | None):
     with tempfile.TemporaryDirectory(prefix="kg-demo-") as tmp:
         target = store_dir or Path(tmp) / "store"
         try:
-            store = Store(target)
-            report = run([SAMPLE], store)
-            out.print(f"ingested {report.summary()} → {target}")
-            for name, reason in report.failed:
-                err.print(f"[red]error:[/red] {name}: {reason}")
-            out.print(f"\n$ kg trace {DEMO_POLICY}")
-            print_trace(run_trace(store, DEMO_POLICY))
+            with Store(target) as store:
+                report = run([SAMPLE], store)
+                out.print(f"ingested {report.summary()} → {target}")
+                for name, reason in report.failed:
+                    err.print(f"[red]error:[/red] {name}: {reason}")
+                out.print(f"\n$ kg trace {DEMO_POLICY}")
+                print_trace(run_trace(store, DEMO_POLICY))
         except KgError as e:
             _fail(e)
         if report.failed:

@@ -73,6 +73,16 @@ class Store:
         except OSError as e:
             raise StoreError(f"cannot open the store ({e})", file=str(path)) from e
 
+    def close(self) -> None:
+        """Release the store (and its lock on the directory) now, not when the object is collected."""
+        self._s = None
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     # ------------------------------------------------------------------ writing
 
     def replace(self, graphs: dict[URIRef, list[Triple]], entities: Iterable[Triple] = ()) -> None:

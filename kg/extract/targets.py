@@ -10,8 +10,8 @@ Decimal('2563000.0')
 False
 >>> parse_target("2025年全年").quantitative  # a date, not a quantity
 False
->>> looks_like_value("≥98百分比"), looks_like_value("保障"), looks_like_value("预算单位满意度")
-(True, True, False)
+>>> looks_like_value("≥98百分比"), looks_like_value("保障"), looks_like_value("有效减少"), looks_like_value("预算单位满意度")
+(True, True, True, False)
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ VALUE_WORDS = (
     "优化", "符合", "确保", "加强", "推动", "实现", "达标", "完成", "有效", "显著", "明显", "稳定", "正常", "足额",
     "安全", "准确", "规范", "改善", "增强", "达到", "合格", "到位", "畅通", "持续", "逐步", "按时", "全覆盖",
     "是", "否", "无", "有", "高", "好", "优", "优秀", "较好", "较高", "大幅", "基本", "全年",
+    "减少", "增加", "增长", "下降", "上升", "缩短", "扩大", "加快", "完善", "健全", "巩固", "覆盖", "落实", "改进",
 )
 _VALUE_END = re.compile("(" + "|".join(map(re.escape, VALUE_WORDS)) + ")$")
 _DATE_LIKE = re.compile(r"^(\d{4}年)?(\d{1,2}月)?(\d{1,2}日)?(全年|年底|底前|前|以前|之前|底|内|份)?$|^每(天|日|周|月|季度|季|年|半年)")

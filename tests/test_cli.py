@@ -1,0 +1,177 @@
+"""The kg command line, run for real against stores on disk."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+from conftest import SAMPLE, needs_seeds, seed_path
+
+from kg.cli import main
+
+POLICY = "<https://w3id.org/budget-kg/id/policy/示政办发〔2023〕15号>"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cli") / "store"
+    r = CliRunner().invoke(main, ["ingest", "--store", str(path), str(SAMPLE)])
+    assert r.exit_code == 0, r.output
+    return path
+
+
+def run(*args, env=None):
+    return CliRunner().invoke(main, list(map(str, args)), env=env)
+
+
+def test_ingest_prints_a_one_line_summary(tmp_path):
+    r = run("ingest", "--store", tmp_path / "s", SAMPLE)
+    assert r.exit_code == 0
+    assert re.fullmatch(
+        r"ingested 2 documents: 5 projects, 32 indicators, 11 policy references, \d+ triples in [\d.]+ s → \S+\n",
+        r.stdout,
+    ), r.stdout
+
+
+def test_a_bad_file_gets_one_line_and_exit_code_1(tmp_path):
+    bad = tmp_path / "broken.txt"
+    bad.write_bytes(b"")
+    r = run("ingest", "--store", tmp_path / "s", bad, SAMPLE / "demo-002_示范市政务服务中心_2024.txt")
+    assert r.exit_code == 1
+    errors = [l for l in r.stderr.splitlines() if l.startswith("error:")]
+    assert errors == [f"error: {bad}: the file is empty"]
+    assert "1 documents, 1 failed" in r.stdout
+    q = run("query", "--store", tmp_path / "s", "-e", "SELECT (COUNT(?p) AS ?n) WHERE { ?p a bk:Project }", "--format", "csv")
+    assert q.stdout.splitlines() == ["n", "2"]
+
+
+def test_unsupported_and_missing_files_are_reported(tmp_path):
+    (tmp_path / "table.xlsx").write_bytes(b"PK")
+    r = run("ingest", "--store", tmp_path / "s", tmp_path / "table.xlsx", tmp_path / "nothing.txt")
+    assert r.exit_code == 1
+    lines = [l for l in r.stderr.splitlines() if l.startswith("error:")]
+    assert lines[0].startswith(f"error: {tmp_path / 'table.xlsx'}: unsupported file type .xlsx")
+    assert lines[1] == f"error: {tmp_path / 'nothing.txt'}: no such file"
+
+
+def test_query_json_is_the_w3c_results_format(store):
+    r = run("query", "--store", store, "-e", "SELECT ?name WHERE { ?p a bk:Project ; rdfs:label ?name } ORDER BY ?name", "--format", "json")
+    assert r.exit_code == 0
+    data = json.loads(r.stdout)
+    assert data["head"]["vars"] == ["name"]
+    assert len(data["results"]["bindings"]) == 5
+    assert data["results"]["bindings"][0]["name"] == {"type": "literal", "value": "J公共数据资源目录编制经费"}
+
+
+def test_query_csv_tsv_and_table(store):
+    text = "SELECT ?name ?yuan WHERE { ?p a bk:Project ; rdfs:label ?name ; bk:amount ?yuan } ORDER BY DESC(?yuan) LIMIT 2"
+    rows = list(csv.reader(io.StringIO(run("query", "--store", store, "-e", text, "--format", "csv").stdout)))
+    assert rows == [["name", "yuan"], ["Z政务数据共享平台运维费", "1285000"], ["Z办事大厅综合服务外包费", "980000"]]
+    tsv = run("query", "--store", store, "-e", text, "--format", "tsv").stdout.splitlines()
+    assert tsv[0] == "?name\t?yuan" and tsv[1].startswith('"Z政务数据共享平台运维费"\t')
+    table = run("query", "--store", store, "-e", text).stdout
+    assert "Z政务数据共享平台运维费" in table and "2 rows" in table
+
+
+def test_query_file_with_a_parameter(store):
+    r = run("query", "--store", store, "queries/trace-policy.rq", "--param", f"policy={POLICY}", "--format", "csv")
+    assert r.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert {row["projectName"] for row in rows if row["role"] == "justifiedBy"} == {
+        "Z政务数据共享平台运维费", "J公共数据资源目录编制经费", "Z政务服务数据对接经费"}
+
+
+def test_ask_and_construct(store):
+    assert run("query", "--store", store, "-e", "ASK { ?p a bk:Project }").stdout.strip() == "true"
+    ttl = run("query", "--store", store, "-e", 'CONSTRUCT { ?p rdfs:label ?l } WHERE { ?p bk:docNumber ?l }').stdout
+    from rdflib import Graph
+
+    assert len(Graph().parse(data=ttl, format="turtle")) == 4
+
+
+def test_a_malformed_query_is_one_line_and_exit_1(store):
+    r = run("query", "--store", store, "-e", "SELECT ?x WHERE {")
+    assert r.exit_code == 1 and r.stderr.startswith("error: malformed SPARQL")
+
+
+def test_a_missing_store_is_explained(tmp_path):
+    r = run("query", "--store", tmp_path / "none", "-e", "ASK {}")
+    assert r.exit_code == 1 and "no store here" in r.stderr
+
+
+def test_query_needs_a_file_or_an_expression(store):
+    assert run("query", "--store", store).exit_code == 2
+
+
+def test_trace_accepts_any_spelling(store):
+    for spelling in ("示政办发[2023]15号", "示政办发【2023】15号", "示政办发（2023）第15号", "示政办发〔2023〕15号"):
+        r = run("trace", "--store", store, spelling, "--format", "json")
+        assert r.exit_code == 0, spelling
+        data = json.loads(r.stdout)
+        assert data["canonical"] == "示政办发〔2023〕15号"
+        (p,) = data["policies"]
+        assert {c["unit"] for c in p["citations"]} == {"示范市数据服务中心", "示范市政务服务中心"}
+
+
+def test_trace_table_shows_projects_amounts_targets_and_lines(store):
+    r = run("trace", "--store", store, "示政办发[2023]15号")
+    assert r.exit_code == 0
+    assert "justifies 3 project(s); cited by 2 unit(s)" in r.stdout
+    assert "Z政务数据共享平台运维费 · 1,285,000 元" in r.stdout
+    assert re.search(r"demo-001_示范市数据服务中心_2025\.txt:\d+", r.stdout)
+    assert "平台运维成本 = ≤1285000元" in r.stdout
+
+
+def test_trace_by_title(store):
+    r = run("trace", "--store", store, "数据安全法", "--format", "json")
+    assert r.exit_code == 0
+    (p,) = json.loads(r.stdout)["policies"]
+    assert p["docno"] is None and p["titles"] == ["中华人民共和国数据安全法"]
+
+
+def test_trace_of_an_unknown_policy(store):
+    r = run("trace", "--store", store, "国办发〔1999〕1号")
+    assert r.exit_code == 1 and "no document in the store cites 国办发〔1999〕1号" in r.stdout
+
+
+def test_store_from_the_environment(store):
+    r = run("query", "-e", "ASK { ?p a bk:Project }", env={"KG_STORE": str(store)})
+    assert r.stdout.strip() == "true"
+
+
+def test_demo(tmp_path):
+    r = run("demo", "--store", tmp_path / "demo")
+    assert r.exit_code == 0
+    assert "ingested 2 documents" in r.stdout and "$ kg trace 示政办发[2023]15号" in r.stdout
+    assert "justifies 3 project(s)" in r.stdout
+
+
+@needs_seeds
+def test_trace_on_the_seeds(tmp_path):
+    """The issue's done criteria, through the command line."""
+    store = tmp_path / "s"
+    assert run("ingest", "--store", store, seed_path("000").parent).exit_code == 0
+    data = json.loads(run("trace", "--store", store, "同办字[2019]116号", "--format", "json").stdout)
+    (p,) = data["policies"]
+    justified = {(c["project_name"], c["amount"]) for c in p["citations"] if c["role"] == "justifiedBy"}
+    assert justified == {("Z12345政府服务热线运维费", "1530000"), ("Z市12345政务服务便民热线“接诉即办”平台运维经费", "1410000")}
+    cite = next(c for c in p["citations"] if c["project_name"] == "Z12345政府服务热线运维费" and c["role"] == "justifiedBy")
+    fibre = next(i for i in cite["indicators"] if i["indicator"] == "可用光纤专线51条")
+    assert (fibre["target"], fibre["line"], cite["line"]) == ("51条", 783, 772)
+    mentions = json.loads(run("trace", "--store", store, "晋财综【2024】37号", "--format", "json").stdout)
+    (m,) = mentions["policies"]
+    assert {(c["unit"], c["file"], c["section"]) for c in m["citations"]} == {
+        ("大同市人民政府信息化中心", "000_4af2b7ab3d3465e5.txt", "其他说明"),
+        ("大同市政务服务中心", "001_206854ab748b39c9.txt", "其他说明"),
+    }
+
+
+def test_the_installed_command_runs():
+    r = subprocess.run([sys.executable, "-m", "kg.cli", "--help"], capture_output=True, text=True)
+    assert r.returncode == 0 and "ingest" in r.stdout and "trace" in r.stdout

@@ -1,0 +1,108 @@
+"""The Oxigraph store: named graph per document, replacement, merged entities, sums that do not double."""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+
+import pytest
+from conftest import SAMPLE, SEED_FILES, needs_seeds, seed_path
+
+from kg import iri
+from kg.pipeline import ingest
+from kg.store import Store
+
+DEMO1 = "demo-001_示范市数据服务中心_2025.txt"
+DEMO2 = "demo-002_示范市政务服务中心_2024.txt"
+
+
+def test_one_named_graph_per_document_plus_reference_graphs(sample_store):
+    docs = sample_store.documents()
+    assert docs == sorted(str(iri.document(f)) for f in (DEMO1, DEMO2))
+    names = {g.value for g in sample_store.graphs()}
+    assert {str(iri.ENTITIES), str(iri.ONTOLOGY), str(iri.CODELISTS)} <= names
+    assert not any(n.startswith(iri.CONTRIB_PREFIX) for n in names)  # contributions are hidden
+
+
+def test_graph_clause_selects_one_document(sample_store):
+    rows = sample_store.select(
+        "SELECT ?g (COUNT(?p) AS ?n) WHERE { GRAPH ?g { ?p a bk:Project } } GROUP BY ?g ORDER BY ?g"
+    )
+    assert [(r["g"], r["n"]) for r in rows] == [(str(iri.document(DEMO1)), 3), (str(iri.document(DEMO2)), 2)]
+
+
+def test_a_policy_cited_by_two_documents_is_described_once(sample_store):
+    """Oxigraph's union graph would repeat a triple stated in two graphs; the entities graph states it once."""
+    rows = sample_store.select('SELECT ?p WHERE { ?p bk:docNumber "示政办发〔2023〕15号" }')
+    assert len(rows) == 1
+    (total,) = sample_store.select(
+        'SELECT (SUM(?a) AS ?sum) WHERE { ?proj bk:justifiedBy ?p ; bk:amount ?a . ?p bk:docNumber "示政办发〔2023〕15号" }'
+    )
+    assert total["sum"] == Decimal(1285000 + 860000 + 456000)
+
+
+def test_reingesting_replaces_that_graph_and_nothing_else(tmp_path):
+    store = Store(tmp_path / "store")
+    ingest([SAMPLE], store)
+    other_before = store.count(iri.document(DEMO2))
+    first = store.count(iri.document(DEMO1))
+    # change a project amount in the first document and ingest it again
+    edited = tmp_path / DEMO1
+    text = (SAMPLE / DEMO1).read_text("utf-8")
+    assert "Z政务数据共享平台运维费\t128.50\t128.50" in text
+    edited.write_text(text.replace("Z政务数据共享平台运维费\t128.50\t128.50", "Z政务数据共享平台运维费\t128.60\t128.60"), "utf-8")
+    report = ingest([edited], store)
+    assert report.documents == 1
+    assert store.count(iri.document(DEMO2)) == other_before
+    assert store.count(iri.document(DEMO1)) == first
+    amounts = store.select('SELECT ?a WHERE { ?p rdfs:label "Z政务数据共享平台运维费" ; bk:amount ?a }')
+    assert [r["a"] for r in amounts] == [Decimal("1286000.00")]
+
+
+def test_the_store_persists_on_disk(tmp_path):
+    path = tmp_path / "store"
+    store = Store(path)
+    ingest([SAMPLE / DEMO2], store)
+    n = len(store)
+    del store
+    again = Store(path)
+    assert len(again) == n and again.documents() == [str(iri.document(DEMO2))]
+
+
+def test_removing_a_document_drops_its_entities(tmp_path):
+    store = Store(tmp_path / "store")
+    ingest([SAMPLE], store)
+    assert store.remove_document(DEMO2)
+    assert not store.remove_document(DEMO2)
+    rows = store.select('SELECT ?u WHERE { ?u a bk:BudgetUnit ; rdfs:label "示范市政务服务中心" }')
+    assert rows == []
+    assert store.select('SELECT ?p WHERE { ?p bk:docNumber "示政办发〔2023〕15号" }')  # still cited by the other
+
+
+@needs_seeds
+def test_a_bad_document_does_not_stop_the_batch_nor_lose_what_is_stored(tmp_path):
+    store = Store(tmp_path / "store")
+    ingest([seed_path("003")], store)
+    before = store.count(iri.document(SEED_FILES["003"]))
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    (folder / "a_empty.txt").write_text("", "utf-8")
+    (folder / "b_binary.txt").write_bytes(b"%PDF-1.7\x00\x01\x02binary")
+    (folder / "c_prose.txt").write_text("这是一段与预算无关的文字。\n没有表格。\n", "utf-8")
+    shutil.copy(seed_path("000"), folder / SEED_FILES["000"])
+    failed = []
+    report = ingest([folder], store, on_file=lambda p, why: why and failed.append((p.name, why)))
+    assert report.documents == 1
+    assert [f for f, _ in report.failed] == ["a_empty.txt", "b_binary.txt", "c_prose.txt"]
+    assert dict(report.failed)["a_empty.txt"] == "the file is empty"
+    assert dict(report.failed)["b_binary.txt"].startswith("binary content")
+    assert dict(report.failed)["c_prose.txt"].startswith("not a budget disclosure")
+    assert failed == report.failed
+    assert store.count(iri.document(SEED_FILES["003"])) == before
+
+
+def test_a_malformed_query_is_a_query_error(sample_store):
+    from kg.errors import QueryError
+
+    with pytest.raises(QueryError, match="malformed SPARQL"):
+        sample_store.query("SELECT ?x WHERE { ?x ")
