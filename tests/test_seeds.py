@@ -125,3 +125,13 @@ def test_004_clerks_are_not_kept_by_default(extraction):
         ("国办发〔2014〕57号", "国办发【2014】57号", "立项依据"),
         ("晋秘局秘发〔2022〕30号", "晋秘局秘发【2022】30号", "立项依据"),
     }
+
+
+def test_offices_and_grade_of_000_and_003(extraction):
+    a, b = extraction("000").unit, extraction("003").unit
+    assert a.offices == ["综合办公室（党建办）", "热线管理科", "网络工作科", "信息宣传科", "外联协调科", "数据分析科"]
+    assert a.grade == "副处级"
+    # the names the unit uses for itself: table headers, names in brackets, the short name
+    assert a.variants == ["大同市人民政府信息中心", "大同市12345政务服务便民热线中心", "大同市人民政府公报室", "市政府信息化中心"]
+    assert b.offices == ["办公室", "财务部", "设备运维安全管理部", "网络服务部", "业务系统应用运维部", "信息网站管理部", "培训部", "综合部"]
+    assert b.grade == "正科级"  # not the "县级" of "指导县级财政…"

@@ -17,7 +17,7 @@ REGION = re.compile(
 )
 DEPT_SUFFIX = re.compile(r"\s*[（(]\s*部门\s*[）)]\s*$")
 OFFICE = re.compile(r"[\u4e00-\u9fff（）()]{2,16}?(?:科|室|部|办|处|股|组|队|所|站)(?:（[^）]{1,8}）)?$")
-GRADE = re.compile(r"([正副]?(?:厅|处|科|局|部|县|乡)级)")
+GRADE = re.compile(r"([正副](?:厅|处|科|局|部|县|乡)级)")
 MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
 
 
@@ -108,7 +108,8 @@ def unit_info(
     if m and m.group(1) not in variants:
         variants.append(m.group(1))
     unit.variants = variants
-    g = GRADE.search(org_text)
+    overview = "".join(_text(l) for sec in sections if sec.part == "第一部分" for l in [sec.heading, *sec.lines])
+    g = GRADE.search(org_text) or GRADE.search(overview)
     unit.grade = g.group(1) if g else None
     unit.offices = [_strip_owner(o, name) for o in offices(org)] if org else []
     # the supervising department: what the KPI tables print in 主管部门及代码
@@ -142,7 +143,7 @@ def offices(section: Section) -> list[str]:
     if found:
         return found
     text = "".join(_text(l) for l in section.lines)
-    for m in re.finditer(r"(?:科室名称为|分别为|设下列内设机构[^：:]*|内设[^：:，。]{0,12})[：:]\s*([^。]+)", text):
+    for m in re.finditer(r"(?:科室名称为|分别为|设下列内设机构[^：:]*|内设[^：:，。]{0,12})[：:]\s*([^。；;]+)", text):
         parts = re.split(r"[、，,]", m.group(1))
         for p in parts:
             p = re.sub(r"^[（(][一二三四五六七八九十\d]+[）)]", "", p.strip()).strip("。；; ")

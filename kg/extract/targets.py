@@ -12,6 +12,8 @@ False
 False
 >>> looks_like_value("≥98百分比"), looks_like_value("保障"), looks_like_value("有效减少"), looks_like_value("预算单位满意度")
 (True, True, True, False)
+>>> looks_like_value("好"), looks_like_value("设备完好")  # a truncated name is not a target
+(True, False)
 """
 
 from __future__ import annotations
@@ -48,7 +50,8 @@ VALUE_WORDS = (
     "是", "否", "无", "有", "高", "好", "优", "优秀", "较好", "较高", "大幅", "基本", "全年",
     "减少", "增加", "增长", "下降", "上升", "缩短", "扩大", "加快", "完善", "健全", "巩固", "覆盖", "落实", "改进",
 )
-_VALUE_END = re.compile("(" + "|".join(map(re.escape, VALUE_WORDS)) + ")$")
+# a phrase may end with a word of two characters or more ("良好保障"); a single character counts only alone
+_VALUE_END = re.compile("(" + "|".join(map(re.escape, (w for w in VALUE_WORDS if len(w) > 1))) + ")$")
 _DATE_LIKE = re.compile(r"^(\d{4}年)?(\d{1,2}月)?(\d{1,2}日)?(全年|年底|底前|前|以前|之前|底|内|份)?$|^每(天|日|周|月|季度|季|年|半年)")
 
 
