@@ -15,31 +15,9 @@ titles, paired when they are written together, with the organ named before them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from kg.model import FoundRef
 
 __all__ = ["FoundRef", "find_references", "explain"]
-
-
-@dataclass(frozen=True)
-class FoundRef:
-    """One reference found in a text.
-
-    ``start``/``end`` cover the whole reference (issuer, title and number, with the brackets
-    around a number that follows a title); ``raw`` is ``text[start:end]``. A title paired with
-    a number has the kind of the number ("docno" or "decree").
-    """
-
-    start: int
-    end: int
-    raw: str
-    kind: str  # "docno" | "decree" | "title"
-    docno: str | None  # canonical (kg.policy.docno)
-    raw_docno: str | None  # the number exactly as written
-    title: str | None  # normalised, without 《》
-    issuer_code: str | None
-    year: int | None
-    serial: int | None
-    issuer_text: str | None  # the organ named right before ("山西省财政厅")
 
 
 def find_references(text: str) -> list[FoundRef]:

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract.references import FoundRef
+from kg.model import FoundRef
 from kg.policy.docno import iter_docnos, parse_docno, to_halfwidth_digits
 from kg.policy.titles import iter_titles, normalize_title
 
