@@ -258,7 +258,7 @@ def test_shanghai_unit_name_and_unit_on_one_line():
         ("2024年部门财政拨款收支预算总表", "fiscal_summary"),
         ("2025年一般公共预算支出预算表（不含上年结转）", "general_expenditure"),
         ("2024年部门一般公共预算支出功能分类预算表", "general_expenditure"),
-        ("2025年一般公共预算安排基本支出分经济科目表（不含上年结转）", "basic_economic"),
+        ("2026年一般公共预算安排基本支出分经济科目表（不含上年结转）", "basic_economic"),
         ("2024年部门一般公共预算基本支出部门预算经济分类预算表", "basic_economic"),
         ("2025年政府性基金预算收入表（不含上年结转）", "fund_income"),
         ("2025年政府性基金预算支出表（不含上年结转）", "fund_expenditure"),
