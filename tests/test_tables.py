@@ -11,7 +11,8 @@ import pytest
 
 from kg.model import Line, SourceDoc
 from kg.read import read
-from kg.segment.tables import classify, find_tables, is_toc, match_title
+from kg.segment.lines import is_toc
+from kg.segment.tables import classify, find_tables, match_title
 
 SHARED = Path(os.environ.get("KG_SHARED", Path(__file__).resolve().parents[1].parent / "shared"))
 SEEDS = SHARED / "seeds"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from kg.model import Line, Section
+from kg.segment.lines import is_toc, text_of
 
 CN_NUM = "一二三四五六七八九十"
 PART = re.compile(rf"^第([{CN_NUM}]+)部分\s*(.*)$")
@@ -18,17 +19,6 @@ SECTION = re.compile(rf"^([{CN_NUM}]{{1,3}})\s*[、，,.．]\s*(.+)$")
 SUBSECTION = re.compile(rf"^[（(]\s*([{CN_NUM}]{{1,3}})\s*[）)]\s*(.+)$")
 EMBEDDED = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}文件$")
 TOC_TITLE = re.compile(r"^目\s*录$")
-_PAGE_REF = re.compile(r"(\.{3,}|…{2,}|[•·]\s*[•·])|\t\s*\d+\s*$")
-
-
-def text_of(line: Line) -> str:
-    return re.sub(r"\s+", " ", " ".join(line.tokens)).strip()
-
-
-def is_toc_entry(line: Line) -> bool:
-    """A table-of-contents entry: dot leaders or a trailing page number."""
-    raw = line.text.rstrip()
-    return bool(_PAGE_REF.search(raw)) or bool(re.search(r"[\u4e00-\u9fff）)]\s*\t+\s*\d{1,3}\s*$", raw))
 
 
 def heading(line: Line) -> tuple[str, str, str] | None:
@@ -56,7 +46,7 @@ def find_toc(lines: list[Line]) -> tuple[int, int]:
     end = start + 1
     for i in range(start + 1, min(len(lines), start + 200)):
         h = heading(lines[i])
-        if h and h[0] == "part" and not is_toc_entry(lines[i]):
+        if h and h[0] == "part" and not is_toc(lines[i]):
             return start, i
         end = i + 1
     return start, end

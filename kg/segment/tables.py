@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from kg.model import Line, Table
 from kg.money import parse_amount
+from kg.segment.lines import is_toc, text_of
 
 # ---------------------------------------------------------------- what a table is
 
@@ -147,8 +148,6 @@ _YEAR_TITLE = re.compile(r"(?P<title>\d{4}\s*年度?\s*\S.*?表(?:\s*[（(][^（
 _NOYEAR_TITLE = re.compile(r"^(?P<title>(?:部门|单位)\S{2,40}表(?:[（(][^（()）]{1,12}[)）])?)$")
 _TITLE_PREFIX = re.compile(r"^(?:(?:预算公开|部门公开|单位公开|公开)?表\s*(?:[一二三四五六七八九十]+|\d{1,2}(?!\d))\s*[、.．:：]?\s*)?")
 _MARKER = re.compile(r"^(?:预算公开|部门公开|单位公开|公开)表\s*\d+$")
-_LEADERS = re.compile(r"\.{3,}|…{2,}|·{3,}|(?:•\s*){3,}|-{4,}")
-_PAGE_NO = re.compile(r"^\d{1,3}$")
 _SECTION = re.compile(r"^第[一二三四五六七八九十]+部分")
 _EMPTY_NOTE = re.compile(r"^注\s*[:：].*(?:本表无数据|空表)")
 _MONEY_UNIT = re.compile(r"(?:^|\s)单位\s*[:：]\s*(?P<unit>亿元|万元|元|万)?\s*$")
@@ -161,33 +160,9 @@ _EXCLUDED_TITLES = re.compile(r"绩效")  # 项目支出绩效目标表 are KPI 
 _INT = re.compile(r"^\d{1,2}$")
 
 
-def text_of(line: Line) -> str:
-    """The line's non-empty cells joined by one space."""
-    return " ".join(line.tokens)
-
-
 def is_tabular(line: Line) -> bool:
     """A line with cells (a tab) and something in them."""
     return len(line.cells) > 1 and bool(line.tokens)
-
-
-def is_toc(line: Line) -> bool:
-    """A table-of-contents entry: dot leaders, or a trailing page-number cell or word.
-
-    >>> from kg.model import Line
-    >>> is_toc(Line(1, "表一2025年预算收支总表.....\\t2", ["表一2025年预算收支总表.....", "2"]))
-    True
-    >>> is_toc(Line(1, "2025年预算收支总表", ["2025年预算收支总表"]))
-    False
-    """
-    toks = line.tokens
-    if not toks:
-        return False
-    if _LEADERS.search(line.text):
-        return True
-    if len(toks) >= 2 and _PAGE_NO.match(toks[-1]):
-        return True
-    return bool(re.search(r"(?:表|明|况|释|录)\s+\d{1,3}$", toks[-1]))
 
 
 def classify(title: str) -> str:
