@@ -35,7 +35,7 @@ def project_citations(file: str, index: int, kpi: KpiTable) -> list[PolicyRef]:
         span = kpi.field_spans.get(field) or kpi.span
         span = Span(file=file, line=span.line, page=span.page, text=text)
         out.extend(_ref(f, field, span, index) for f in find_references(text))
-    for side, goal in kpi.goals.items():
+    for goal in kpi.goals.values():
         span = Span(file=file, line=kpi.span.line, page=kpi.span.page, text=goal)
         out.extend(_ref(f, "总体目标", span, index) for f in find_references(goal) if f.docno)
     return out

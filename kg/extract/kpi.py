@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from kg.extract.indicators import HEADER_TOKENS, category, norm, recover_indicators
-from kg.model import Department, KpiBlock, KpiTable, Line, Span
+from kg.model import Department, KpiBlock, KpiTable, Line
 from kg.money import parse_amount
 
 # label → the spellings documents print (matched after removing spaces and colons)
@@ -171,125 +171,102 @@ def _is_indicator_start(line: Line) -> bool:
     )
 
 
-def parse_kpi(block: KpiBlock, file: str, keep_personal: bool = False) -> KpiTable:
-    """Parse one KPI table block."""
-    lines = [l for l in block.preamble + block.lines if not l.noise]
-    head_line = next((l for l in lines if any(split_label(t)[0] == "项目名称" for t in l.tokens)), lines[0])
-    table = KpiTable(project_name="", span=head_line.span(file), index=block.index)
-    table.lines = (lines[0].no, lines[-1].no)
+def _labels(line: Line) -> set[str]:
+    return {r.label for r in _runs(line) if r.label}
+
+
+GOAL_LABELS = {"实施期目标", "年度目标", "总体目标"}
+
+
+def cut(lines: list[Line]) -> tuple[list[Line], list[Line], list[Line], list[Line]]:
+    """A KPI table's lines → (head, goals, grid, footer).
+
+    The head holds the labelled cells (项目名称 … 项目实施计划), the goals the 总体目标 texts, the
+    grid the indicator rows (from the first row that shows an indicator label or category), the
+    footer the 负责人 / 经办人 / 联系电话 / 填报日期 row and what follows it.
+    """
+    head: list[Line] = []
+    goals: list[Line] = []
+    grid: list[Line] = []
+    footer: list[Line] = []
+    part = head
+    for line in lines:
+        if not line.tokens:
+            continue
+        labels = _labels(line)
+        if part is not footer and labels & set(FOOTER):
+            part = footer
+        elif part is head and labels & GOAL_LABELS:
+            part = grid if _is_indicator_start(line) and "总体目标" in labels and not labels & {"实施期目标", "年度目标"} else goals
+        elif part is goals and not labels and _is_indicator_start(line):
+            part = grid
+        elif part is head and not labels and _is_indicator_start(line) and any(_labels(l) & set(TEXT_FIELDS) for l in head):
+            part = grid
+        part.append(line)
+    return head, goals, grid, footer
+
+
+def read_head(table: KpiTable, lines: list[Line], file: str) -> None:
+    """项目名称, 主管部门及代码, 实施单位, 项目属性, 项目期, the money block and the text cells."""
     names: list[tuple[str, Line]] = []
     units: list[str] = []
     money_seen: dict[str, int] = {}
     stray_period: str | None = None
-    goals_open = False
-    goal_texts: list[str] = []
     current_text: str | None = None
-    indicator_lines: list[Line] = []
-    in_indicators = False
-
+    labelled = False
     for line in lines:
-        toks = line.tokens
-        if not toks:
-            continue
-        if in_indicators:
-            if any(split_label(t)[0] in FOOTER for t in toks):
-                in_indicators = False
-            else:
-                indicator_lines.append(line)
-                continue
         runs = _runs(line)
-        labels = [r.label for r in runs if r.label]
-        if not labels:
-            text = " ".join(toks)
-            if "绩效目标" in text or "绩效目标申报表" in text:
+        if not any(r.label for r in runs):
+            text = " ".join(line.tokens)
+            if "绩效目标" in text:
                 table.title = text
-                continue
-            if goals_open and not _is_indicator_start(line):
-                goal_texts.extend(toks)
-                continue
-            if _is_indicator_start(line) and (goals_open or table.fields):
-                in_indicators = True
-                indicator_lines.append(line)
-                continue
-            if current_text and not table.annual_total is None and len(text) > 10:
+            elif current_text and len(line.tokens) == 1:
                 table.fields[current_text] += text  # a text cell continued on the next line
-                continue
-            cand = [t for t in toks if not _YEAR_LINE.match(t) and not _STAMP.match(t)]
-            if cand and not table.fields and table.annual_total is None:
-                names.append((cand[-1], line))
+            elif not labelled:  # a bare name printed above the table
+                cand = [t for t in line.tokens if not _YEAR_LINE.match(t) and not _STAMP.match(t)]
+                if cand:
+                    names.append((cand[-1], line))
             continue
-        if any(l in ("实施期目标", "年度目标") for l in labels):
-            goals_open = True
-            current_text = None
-            for r in runs:
-                if r.label == "总体目标" or r.label is None:
-                    goal_texts.extend(v for v in r.values if v)
-            continue
-        if "总体目标" in labels and not any(l in FOOTER for l in labels):
-            goals_open = True
-            for r in runs:
-                goal_texts.extend(v for v in r.values if v and norm(v) not in HEADER_TOKENS)
-            if _is_indicator_start(line):
-                in_indicators = True
-                indicator_lines.append(line)
-            continue
+        labelled = True
         for r in runs:
             label, values = r.label, [v for v in r.values if v]
-            if label is None:
-                continue
             if label == "项目名称":
                 for v in values:
                     d = _department(v)
-                    if d:
+                    if d:  # the row shifted: the department code stands where the name should
                         table.department = table.department or d
                     else:
                         names.insert(0, (v, line))
             elif label == "主管部门":
-                values = _join_split_department(values)
-                for v in values:
+                for v in _join_split_department(values):
                     d = _department(v)
                     if d and not table.department:
                         table.department = d
-                        table.department.span = line.span(file)
+                        d.span = line.span(file)
                     elif not d:
-                        units.append(v)
-            elif label == "实施单位":
-                if values:
-                    table.implementing_unit = values[0]
-            elif label == "项目属性":
-                if values:
-                    table.attribute = values[0]
-            elif label == "项目期":
-                if values and not _STAMP.match(values[0]):
-                    table.period = values[0]
+                        units.append(v)  # the implementing unit, printed without its label
+            elif label == "实施单位" and values:
+                table.implementing_unit = values[0]
+            elif label == "项目属性" and values:
+                table.attribute = values[0]
+            elif label == "项目期" and values and not _STAMP.match(values[0]):
+                table.period = values[0]
             elif label in MONEY_LABELS:
-                amounts = [parse_amount(v) for v in values]
-                for v in values:
-                    if _PERIOD_VALUE.match(v.strip()):
-                        stray_period = v.strip()
-                amounts = [a for a in amounts if a is not None]
-                for a in amounts:
-                    n = money_seen.get(label, 0)
+                stray_period = next((v.strip() for v in values if _PERIOD_VALUE.match(v.strip())), stray_period)
+                for amount in (a for a in map(parse_amount, values) if a is not None):
+                    n = money_seen.get(label, 0)  # the first figure of a label is the 实施期 side
                     money_seen[label] = n + 1
-                    side = PERIOD if n == 0 else ANNUAL
                     if label == "实施期资金总额":
-                        table.period_total = a
+                        table.period_total = amount
                     elif label == "年度资金总额":
-                        table.annual_total = a
+                        table.annual_total = amount
                     else:
-                        table.funding[(side, LEVELS[label])] = a
+                        table.funding[(PERIOD if n == 0 else ANNUAL, LEVELS[label])] = amount
             elif label in TEXT_FIELDS:
                 current_text = label
                 table.fields[label] = "".join(values).strip()
                 table.field_spans[label] = line.span(file, table.fields[label])
-            elif label in FOOTER:
-                _footer(table, runs)
-                break
-        if any(l in FOOTER for l in labels):
-            continue
-    if not table.period and stray_period:
-        table.period = stray_period
-    # the name: the 项目名称 cell, else the line printed above the table
+    table.period = table.period or stray_period
     for name, line in names:
         if name and not _department(name):
             table.project_name = name
@@ -297,24 +274,43 @@ def parse_kpi(block: KpiBlock, file: str, keep_personal: bool = False) -> KpiTab
             break
     if not table.implementing_unit and units:
         table.implementing_unit = units[0]
-    goals = [g for g in goal_texts if g and norm(g) not in HEADER_TOKENS]
-    if goals:
-        table.goals[PERIOD] = goals[0]
-        table.goals[ANNUAL] = goals[1] if len(goals) > 1 else goals[0]
-    table.indicators, layout = recover_indicators(file, indicator_lines)
+
+
+def read_goals(lines: list[Line]) -> dict[str, str]:
+    """The 总体目标 of the 实施期 and 年度 sides (the same text when only one is printed)."""
+    texts = [
+        v for line in lines for r in _runs(line) if r.label in (None, "总体目标")
+        for v in r.values if v and norm(v) not in HEADER_TOKENS
+    ]
+    return {PERIOD: texts[0], ANNUAL: texts[1] if len(texts) > 1 else texts[0]} if texts else {}
+
+
+def read_footer(lines: list[Line]) -> dict[str, str]:
+    """负责人 / 经办人 / 联系电话 as printed (personal data: dropped unless asked for)."""
+    found: dict[str, str] = {}
+    for line in lines:
+        for r in _runs(line):
+            if r.label in ("负责人", "经办人", "联系电话") and r.values:
+                v = r.values[0].strip()
+                if v and (r.label == "联系电话" or not _STAMP.match(v)):
+                    found.setdefault(r.label, v)
+    return found
+
+
+def parse_kpi(block: KpiBlock, file: str, keep_personal: bool = False) -> KpiTable:
+    """Parse one KPI table block."""
+    lines = [l for l in block.preamble + block.lines if not l.noise]
+    head, goals, grid, footer = cut(lines)
+    table = KpiTable(project_name="", span=lines[0].span(file), index=block.index)
+    table.lines = (lines[0].no, lines[-1].no)
+    read_head(table, head, file)
+    table.goals = read_goals(goals + grid[:1])
+    table.indicators, layout = recover_indicators(file, grid)
     if layout != "two-sided":
         table.notes.append(f"indicator grid read as {layout} layout")
-    if not keep_personal:
-        table.personal.clear()
+    if keep_personal:
+        table.personal = read_footer(footer)
     return table
-
-
-def _footer(table: KpiTable, runs: list[_Cell]) -> None:
-    for r in runs:
-        if r.label in ("负责人", "经办人", "联系电话") and r.values:
-            v = r.values[0].strip()
-            if v and (r.label == "联系电话" or not _STAMP.match(v)):
-                table.personal[r.label] = v
 
 
 def merge_continued(tables: list[KpiTable]) -> list[KpiTable]:
@@ -325,6 +321,7 @@ def merge_continued(tables: list[KpiTable]) -> list[KpiTable]:
         prev = out[-1] if out else None
         if (
             prev is not None
+            and t.project_name and t.annual_total is not None
             and t.project_name == prev.project_name
             and t.annual_total == prev.annual_total
             and t.implementing_unit == prev.implementing_unit

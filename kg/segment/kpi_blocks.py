@@ -46,10 +46,5 @@ def find_kpi_blocks(lines: list[Line]) -> list[KpiBlock]:
         s = _preamble_start(lines, a, floor)
         starts.append(s)
         floor = a + 1
-    blocks: list[KpiBlock] = []
-    for n, (a, s) in enumerate(zip(anchors, starts)):
-        end = starts[n + 1] if n + 1 < len(starts) else len(lines)
-        body = lines[s:end]
-        # the 项目名称 row (or a bare name) just above the anchor belongs to the body
-        blocks.append(KpiBlock(lines=body, preamble=[], index=n + 1))
-    return blocks
+    ends = starts[1:] + [len(lines)]
+    return [KpiBlock(lines=lines[s:e], index=n) for n, (s, e) in enumerate(zip(starts, ends), start=1)]
