@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
@@ -46,10 +45,6 @@ class Mapped:
 
     def __len__(self) -> int:
         return len(self.triples) + len(self.contrib) + len(self.findings)
-
-
-def lit(value) -> Literal:
-    return Literal(value)
 
 
 class _Out:
@@ -91,6 +86,7 @@ def map_extraction(ex: Extraction) -> Mapped:
     out.add(d, BK.sourceText, doc.span.text)
 
     shared.add(publisher, RDF.type, BK.BudgetUnit)
+    shared.add(publisher, PROV.wasDerivedFrom, d)
     shared.add(publisher, RDFS.label, unit.name)
     shared.add(publisher, BK.region, doc.region)
     shared.add(publisher, BK.grade, unit.grade)
@@ -105,18 +101,21 @@ def map_extraction(ex: Extraction) -> Mapped:
         shared.add(publisher, ORG.subOrganizationOf, dep)
         shared.add(dep, RDF.type, BK.BudgetUnit)
         shared.add(dep, RDF.type, BK.Department)
+        shared.add(dep, PROV.wasDerivedFrom, d)
         shared.add(dep, RDFS.label, unit.department.name)
         for c in unit.department_codes:
             shared.add(dep, BK.departmentCode, c)
     for o in unit.offices:
         node = iri.office(unit.name, o)
         shared.add(node, RDF.type, ORG.OrganizationalUnit)
+        shared.add(node, PROV.wasDerivedFrom, d)
         shared.add(node, RDFS.label, o)
         shared.add(node, ORG.unitOf, publisher)
         shared.add(publisher, ORG.hasUnit, node)
     for s in unit.subunits:
         node = iri.unit(s)
         shared.add(node, RDF.type, BK.BudgetUnit)
+        shared.add(node, PROV.wasDerivedFrom, d)
         shared.add(node, RDFS.label, s)
         shared.add(node, BK.region, doc.region)
         shared.add(node, ORG.subOrganizationOf, publisher)
@@ -287,6 +286,7 @@ def _citation(out: _Out, shared: _Out, d: URIRef, node: URIRef, ref: PolicyRef, 
     out.add(node, BK.issuerName, ref.issuer_text)
     out.prov(node, d, ref.span)
     shared.add(pol, RDF.type, BK.PolicyDocument)
+    shared.add(pol, PROV.wasDerivedFrom, d)
     shared.add(pol, RDFS.label, ref.docno or ref.title)
     shared.add(pol, BK.docNumber, ref.docno)
     shared.add(pol, BK.issuerCode, ref.issuer_code)
@@ -314,6 +314,7 @@ def _budget_line(out: _Out, shared: _Out, d: URIRef, node: URIRef, table: URIRef
         concept = make(line.code)
         scheme = iri.scheme(line.scheme)
         shared.add(concept, RDF.type, SKOS.Concept)
+        shared.add(concept, PROV.wasDerivedFrom, d)
         shared.add(concept, SKOS.inScheme, scheme)
         shared.add(concept, SKOS.notation, line.code)
         shared.add(concept, SKOS.prefLabel, clean_name(re.sub(r"^[一二三四五六七八九十]+、", "", line.row_label)))
@@ -325,7 +326,3 @@ def _budget_line(out: _Out, shared: _Out, d: URIRef, node: URIRef, table: URIRef
         concept = iri.economic(line.code)
     out.add(node, BK.classification, concept)
     out.prov(node, d, line.span)
-
-
-def total(values) -> Decimal:
-    return sum(values, Decimal(0))

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from kg import iri
+from kg.codelists import ontology_dir
 from kg.errors import KgError, ParseError
 from kg.extract.budget_lines import budget_lines
 from kg.extract.citations import all_citations
@@ -171,15 +172,9 @@ class IngestReport:
         )
 
 
-def ontology_dir() -> Path:
-    from kg.codelists import ontology_dir as od
-
-    return od()
-
-
 def load_reference_data(store: Store) -> int:
     """(Re)load the ontology and the static code lists into their graphs."""
-    d = ontology_dir()
+    d = ontology_dir()  # the folder of ontology/*.ttl
     return store.load_reference(iri.ONTOLOGY, d / "budget-kg.ttl") + store.load_reference(iri.CODELISTS, d / "codelists.ttl")
 
 

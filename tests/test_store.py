@@ -35,6 +35,9 @@ def test_a_policy_cited_by_two_documents_is_described_once(sample_store):
     """Oxigraph's union graph would repeat a triple stated in two graphs; the entities graph states it once."""
     rows = sample_store.select('SELECT ?p WHERE { ?p bk:docNumber "示政办发〔2023〕15号" }')
     assert len(rows) == 1
+    # and it says which documents it was seen in
+    docs = sample_store.select('SELECT ?d WHERE { ?p bk:docNumber "示政办发〔2023〕15号" ; prov:wasDerivedFrom ?d } ORDER BY ?d')
+    assert [r["d"] for r in docs] == sample_store.documents()
     (total,) = sample_store.select(
         'SELECT (SUM(?a) AS ?sum) WHERE { ?proj bk:justifiedBy ?p ; bk:amount ?a . ?p bk:docNumber "示政办发〔2023〕15号" }'
     )

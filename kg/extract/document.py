@@ -36,9 +36,10 @@ def region_of(name: str) -> str | None:
             return m + (d.group(1) if d and not rest.startswith(("人民", "政府")) else "")
     m = REGION.match(name)
     region = m.group(1) if m else ""
-    # "…市人民政府…" / "…市政务…": the district part must not swallow an organ's words
-    if region and re.search(r"(人民|政府|政务|财政|信息|数据)", region[len(re.match(r'^.*?(?:省|市)', region).group(0)) if re.match(r'^.*?(?:省|市)', region) else 0:]):
-        region = re.match(r"^.*?(?:省|市)", region).group(0)
+    # the district part must not swallow an organ's words ("大同市人民政府…", "大同市政务服务中心")
+    city = re.match(r"^.*?(?:省|自治区|市|自治州|地区|盟)", region)
+    if city and re.search(r"人民|政府|政务|财政|信息|数据", region[city.end():]):
+        region = city.group(0)
     return region or None
 
 

@@ -105,7 +105,6 @@ def project_rows(tables: list[Table], file: str, unit_names: set[str], departmen
                         funding[t] = to_yuan(v, table.money_unit)
             parsed.append((name, to_yuan(amount, table.money_unit), funding, line))
         headings = _headings(parsed, known)
-        distinct = {strip_unit_suffix(parsed[i][0]) for i in headings if i != 0 or len(headings) == 1}
         top_is_total = bool(headings) and headings[0] == 0
         nested = len({strip_unit_suffix(parsed[i][0]) for i in headings[1:]}) >= 2 or (
             department_doc and len(headings) >= 2
@@ -120,7 +119,6 @@ def project_rows(tables: list[Table], file: str, unit_names: set[str], departmen
                 name=name, amount=amount, table=kind, span=line.span(file, "\t".join(line.tokens)),
                 subunit=current, prefix=prefix_of(name), funding=funding,
             ))
-        del distinct
         notes.extend(_check_headings(parsed, headings, kind))
     for n, r in enumerate(rows, start=1):
         r.seq = n
