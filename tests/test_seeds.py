@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
+import pytest
+
 from goldcheck import docnos_anywhere, projects, totals
 
 from kg.pipeline import project_total
@@ -135,3 +137,9 @@ def test_offices_and_grade_of_000_and_003(extraction):
     assert a.variants == ["大同市人民政府信息中心", "大同市12345政务服务便民热线中心", "大同市人民政府公报室", "市政府信息化中心"]
     assert b.offices == ["办公室", "财务部", "设备运维安全管理部", "网络服务部", "业务系统应用运维部", "信息网站管理部", "培训部", "综合部"]
     assert b.grade == "正科级"  # not the "县级" of "指导县级财政…"
+
+
+@pytest.mark.parametrize("key", ["000", "001", "002", "003", "004"])
+def test_project_rows_add_up_to_the_project_total_of_the_expenditure_table(key, extraction):
+    ex = extraction(key)
+    assert project_total(ex) == totals(ex)["project_yuan"]
