@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from decimal import Decimal
 from functools import lru_cache
-from pathlib import Path
 
 import pytest
+from conftest import seed_path
 
 from kg.extract.budget_lines import budget_lines, explain, layout
 from kg.model import BudgetLine, Line
 from kg.read import read
 from kg.segment.tables import find_tables
 
-SHARED = Path(os.environ.get("KG_SHARED", Path(__file__).resolve().parents[1].parent / "shared"))
-SEEDS = SHARED / "seeds"
-
 
 @lru_cache(maxsize=None)
 def seed_lines(prefix: str) -> tuple[str, tuple[BudgetLine, ...]]:
-    files = sorted(SEEDS.glob(f"{prefix}_*.txt"))
-    if not files:
-        pytest.skip(f"seed {prefix}_*.txt not found in {SEEDS} (set KG_SHARED to the shared folder)")
-    doc = read(files[0])
+    doc = read(seed_path(prefix))
     return doc.name, tuple(budget_lines(find_tables(doc.lines), doc.name))
 
 
@@ -195,8 +188,7 @@ def test_seed_002_ocr_rows():
 def test_seed_002_project_tables_left_for_the_project_reader():
     _, bls = seed_lines("002")
     assert not [b for b in bls if b.table_kind.startswith("project")]
-    files = sorted(SEEDS.glob("002_*.txt"))
-    tables = find_tables(read(files[0]).lines)
+    tables = find_tables(read(seed_path("002")).lines)
     current = next(t for t in tables if t.kind == "project_current")
     assert len(current.rows) == 16
     assert "project_current" in explain(current)

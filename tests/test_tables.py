@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import re
 from functools import lru_cache
-from pathlib import Path
 
 import pytest
+from conftest import seed_path
 
 from kg.model import Line, SourceDoc
 from kg.read import read
 from kg.segment.lines import is_toc
 from kg.segment.tables import classify, find_tables, match_title
-
-SHARED = Path(os.environ.get("KG_SHARED", Path(__file__).resolve().parents[1].parent / "shared"))
-SEEDS = SHARED / "seeds"
 
 SHANXI_KINDS = [
     "summary", "income", "expenditure", "fiscal_summary", "general_expenditure", "basic_economic",
@@ -34,10 +30,7 @@ EMPTY = {
 
 @lru_cache(maxsize=None)
 def seed(prefix: str) -> SourceDoc:
-    files = sorted(SEEDS.glob(f"{prefix}_*.txt"))
-    if not files:
-        pytest.skip(f"seed {prefix}_*.txt not found in {SEEDS} (set KG_SHARED to the shared folder)")
-    return read(files[0])
+    return read(seed_path(prefix))
 
 
 def tables_part(doc: SourceDoc) -> list[Line]:
