@@ -15,10 +15,9 @@ True
 
 from __future__ import annotations
 
-import unicodedata
-
 from rdflib import URIRef
 
+from kg.codelists import normalise
 from kg.vocab import ID_IRI
 
 _SAFE_ASCII = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@")
@@ -51,8 +50,9 @@ def slug(text: str) -> str:
 
 
 def key(text: str) -> str:
-    """A name reduced to what identifies it: NFKC (full-width → half-width) without spaces."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
+    """A name reduced to what identifies it: the form code-list labels are compared in
+    (NFKC: full-width → half-width; no whitespace)."""
+    return normalise(text)
 
 
 def _id(path: str) -> URIRef:

@@ -21,7 +21,6 @@ from rdflib.term import Node
 from kg import codelists, iri
 from kg.extract.citations import role
 from kg.extract.indicators import l2_canonical
-from kg.extract.projects import clean_name
 from kg.model import BudgetLine, Extraction, Indicator, PolicyRef, Project, Span
 from kg.vocab import BK, DCTERMS, ORG, PROV, QB, RDF, RDFS, SKOS
 
@@ -317,7 +316,7 @@ def _budget_line(out: _Out, shared: _Out, d: URIRef, node: URIRef, table: URIRef
         shared.add(concept, PROV.wasDerivedFrom, d)
         shared.add(concept, SKOS.inScheme, scheme)
         shared.add(concept, SKOS.notation, line.code)
-        shared.add(concept, SKOS.prefLabel, clean_name(re.sub(r"^[一二三四五六七八九十]+、", "", line.row_label)))
+        shared.add(concept, SKOS.prefLabel, re.sub(r"^[一二三四五六七八九十]+、", "", line.row_label))  # cleaned by budget_lines
         if len(line.code) > 3:
             shared.add(concept, SKOS.broader, make(line.code[:-2]))
         else:

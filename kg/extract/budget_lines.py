@@ -30,6 +30,7 @@ from decimal import Decimal
 
 from kg.model import BudgetLine, Line, Table
 from kg.money import parse_amount, to_yuan
+from kg.read.text import clean_name
 from kg.segment.tables import TOTAL_LABELS, HeaderWord, header_word, is_code, is_column_numbers, squeeze
 
 #: the tables read here; project tables are read by kg.extract.projects from ``Table.rows``
@@ -61,8 +62,6 @@ OPTIONAL_PARTS = ("上年结转",)
 #: placements tried when a row lacks cells; beyond this the row is read left-aligned
 MAX_PLACEMENTS = 512
 
-_CJK = r"\u3400-\u9fff\u3000-\u303f\uff00-\uffef"
-_CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 _WORD = re.compile(r"[A-Za-z\u3400-\u9fff]")
 
 
@@ -93,15 +92,6 @@ class Layout:
     width: int
     sides: tuple[Side, ...]
     source: str  # "header" | "default"
-
-
-def clean_label(text: str) -> str:
-    """A row name as printed, without OCR wrapping spaces between CJK characters.
-
-    >>> clean_label("国有土地使用权出让收入安排的支 出"), clean_label(" 维修 (护) 费 ")
-    ('国有土地使用权出让收入安排的支出', '维修 (护) 费')
-    """
-    return _CJK_GAP.sub("", text.strip())
 
 
 def _header_grid(header: list[Line]) -> list[list[str]]:
@@ -341,9 +331,9 @@ def _labels(cells: list[str], side: Side, aligned: bool) -> tuple[str | None, st
         elif code_parts and re.fullmatch(r"\d{2}", c) and not texts:  # Shanghai "201 | 05 | 07"
             code_parts.append(c)
         elif aligned and i < len(roles) and roles[i] == "gov_econ":
-            gov = clean_label(c)
+            gov = clean_name(c)
         else:
-            texts.append(clean_label(c))
+            texts.append(clean_name(c))
     if gov is None and "gov_econ" in roles and len(texts) == 2:
         gov = texts.pop()
     return ("".join(code_parts) or None), " ".join(texts), gov

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from kg.model import ProjectRow, Table
 from kg.money import parse_amount, to_yuan
+from kg.read.text import clean_name
 
 PREFIX = re.compile(r"^(QT|XM|Z|J|X)(?=[\u4e00-\u9fff0-9“\"(（《])")
 UNIT_SUFFIX = re.compile(
@@ -19,19 +20,7 @@ UNIT_SUFFIX = re.compile(
     r"(（部门）|\(部门\)|（本级）|\(本级\)|本级)?$"
 )
 BUDGET_TYPES = ("一般公共预算", "政府性基金预算", "国有资本经营预算", "财政专户管理资金", "单位资金")
-CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 TABLE_NAMES = {"project_current": "本年预算", "project_carryover": "上年结转"}
-
-
-def clean_name(text: str) -> str:
-    """A name as printed, without the line-wrap spaces PDF/OCR put between two characters.
-
-    >>> clean_name("晋城市电子政务外网提速扩能试 点项目")
-    '晋城市电子政务外网提速扩能试点项目'
-    >>> clean_name("Z大同市政府信息化安全等级维保费 (电子政务外网等系统安全)")
-    'Z大同市政府信息化安全等级维保费 (电子政务外网等系统安全)'
-    """
-    return CJK_SPACE.sub("", text.strip())
 
 
 def prefix_of(name: str) -> str | None:

@@ -40,6 +40,21 @@ def clean_cell(text: str) -> str:
     return text.replace("\u3000", " ").replace("\xa0", " ").rstrip("\r\n")
 
 
+_CJK = "\u3400-\u9fff\u3000-\u303f\uff00-\uffef"  # ideographs, CJK punctuation, full-width forms
+_WRAP_GAP = re.compile(f"(?<=[{_CJK}])\\s+(?=[{_CJK}])")
+
+
+def clean_name(text: str) -> str:
+    """A name as printed, without the line-wrap spaces PDF/OCR put between two Chinese characters.
+
+    >>> clean_name("晋城市电子政务外网提速扩能试 点项目")
+    '晋城市电子政务外网提速扩能试点项目'
+    >>> clean_name(" Z大同市政府信息化安全等级维保费 (电子政务外网等系统安全) ")
+    'Z大同市政府信息化安全等级维保费 (电子政务外网等系统安全)'
+    """
+    return _WRAP_GAP.sub("", text.strip())
+
+
 def decode(data: bytes, name: str) -> str:
     if not data.strip():
         raise ReadError("the file is empty", file=name)
