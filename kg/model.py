@@ -20,6 +20,12 @@ class Span:
     line: int | None = None
     page: int | None = None
     text: str = ""
+    box: tuple[float, float, float, float] | None = None  # x0, top, x1, bottom on the PDF page (points)
+
+    @property
+    def where(self) -> str:
+        """"page 5" for a PDF, "line 433" for text."""
+        return f"page {self.page}" if self.page is not None else f"line {self.line}"
 
 
 @dataclass
@@ -35,6 +41,7 @@ class Line:
     cells: list[str]
     page: int | None = None
     noise: bool = False
+    box: tuple[float, float, float, float] | None = None  # where on the PDF page (x0, top, x1, bottom)
 
     @property
     def tokens(self) -> list[str]:
@@ -42,7 +49,11 @@ class Line:
         return [c.strip() for c in self.cells if c.strip()]
 
     def span(self, file: str, text: str | None = None) -> Span:
-        return Span(file=file, line=self.no, page=self.page, text=(self.text if text is None else text).strip())
+        """Where this line is: its page (PDF, with its box) or its line number (text)."""
+        text = (self.text if text is None else text).strip()
+        if self.page is not None:
+            return Span(file=file, line=None, page=self.page, text=text, box=self.box)
+        return Span(file=file, line=self.no, text=text)
 
 
 @dataclass
@@ -54,6 +65,7 @@ class SourceDoc:
     lines: list[Line]
     sha256: str = ""
     pages: int | None = None
+    notes: list[str] = field(default_factory=list)  # what the reader set aside (repeated pages, ...)
 
 
 # ---------------------------------------------------------------- segment

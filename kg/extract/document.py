@@ -9,7 +9,7 @@ from kg.errors import ParseError
 from kg.extract.projects import strip_unit_suffix
 from kg.model import Department, DocumentInfo, KpiTable, Line, Section, SourceDoc, Table, UnitInfo
 
-TITLE = re.compile(r"(\d{4})\s*年度?\s*(单位|部门)\s*(预算|决算)")
+TITLE = re.compile(r"(\d{4})\s*年度?\s*(?:[区市省县]级)?\s*(单位|部门)\s*(预算|决算)")
 REGION = re.compile(
     r"^((?:[\u4e00-\u9fff]{2,7}?(?:省|自治区))?"
     r"(?:[\u4e00-\u9fff]{2,5}?(?:市|自治州|地区|盟))?"
@@ -47,21 +47,45 @@ def _text(line: Line) -> str:
     return " ".join(line.tokens).strip()
 
 
+_BARE_TITLE = re.compile(r"^年度?\s*(单位|部门)\s*(预算|决算)")
+_YEAR_ONLY = re.compile(r"^(\d{4})\s*年?度?$")
+_HEAD_UNIT = re.compile(r"^(?:预算|决算)?(?:主管部门|单位名称|部门名称)\s*[:：]\s*(\S.+)$")
+_NAME_PART = re.compile(r"^[\u4e00-\u9fff（）()]{2,40}$")
+
+
 def _cover(lines: list[Line], toc_start: int) -> tuple[str, int, str, Line] | None:
-    """(unit name, year, kind, line) from the cover."""
+    """(unit name, year, kind, line) from the cover.
+
+    Covers vary: "大同市人民政府信息化中心" over "2025年度单位预算公开"; a name wrapped over two
+    lines above "2024 年度部门决算"; "年度部门决算" with the year on a line of its own; or a
+    region's collection title ("上海市普陀区2024年区级部门预算") with "预算主管部门：…" below.
+    """
     stop = toc_start if toc_start else min(len(lines), 40)
-    content = [l for l in lines[:stop] if l.tokens and not l.noise]
-    for n, line in enumerate(content):
-        t = _text(line)
+    content = [l for l in lines[:stop] if l.tokens and not l.noise][:12]
+    texts = [_text(l) for l in content]
+    named = next((m.group(1).strip() for t in texts if (m := _HEAD_UNIT.match(t))), None)
+    for n, (line, t) in enumerate(zip(content, texts)):
         m = TITLE.search(t)
-        if not m:
+        bare = None if m else _BARE_TITLE.match(t)
+        if not m and not bare:
             continue
-        kind = m.group(2) + m.group(3)
-        before = t[: m.start()].strip()
-        if not before:
-            prev = [x for x in content[:n] if not TITLE.search(_text(x))]
-            before = _text(prev[-1]) if prev else ""
-        return before, int(m.group(1)), kind, line
+        if m:
+            year, kind, before = int(m.group(1)), m.group(2) + m.group(3), t[: m.start()].strip()
+        else:
+            year_line = next((int(y.group(1)) for x in texts if (y := _YEAR_ONLY.match(x))), None)
+            if year_line is None:
+                continue
+            year, kind, before = year_line, bare.group(1) + bare.group(2), ""
+        if named:
+            before = named
+        elif not before or region_of(before) == before:
+            parts = []
+            for x in reversed(texts[:n]):  # the name, maybe wrapped over lines, right above the title
+                if not _NAME_PART.match(x.replace(" ", "")) or TITLE.search(x) or len(parts) == 3:
+                    break
+                parts.insert(0, x.replace(" ", ""))
+            before = "".join(parts) or before
+        return before, year, kind, line
     return None
 
 

@@ -23,7 +23,9 @@ def read(path: str | Path) -> SourceDoc:
 
         return read_text(p)
     if suffix in PDF_SUFFIXES:
-        raise ReadError("PDF input is not supported yet; convert it to text first", file=p.name)
+        from kg.read.pdf import read_pdf
+
+        return read_pdf(p)
     raise ReadError(f"unsupported file type {suffix or '(none)'}; expected one of {', '.join(sorted(SUFFIXES))}", file=p.name)
 
 

@@ -6,7 +6,7 @@ import re
 
 from kg.model import Line
 
-_LEADERS = re.compile(r"\.{3,}|…{2,}|·{3,}|(?:•\s*){3,}|-{4,}")
+LEADERS = re.compile(r"\.{3,}|…{2,}|·{3,}|(?:•\s*){3,}|-{4,}")
 _PAGE_NO = re.compile(r"^\d{1,3}$")
 
 
@@ -26,7 +26,7 @@ def is_toc(line: Line) -> bool:
     toks = line.tokens
     if not toks:
         return False
-    if _LEADERS.search(line.text):
+    if LEADERS.search(line.text):
         return True
     if len(toks) >= 2 and _PAGE_NO.match(toks[-1]):
         return True

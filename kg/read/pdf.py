@@ -1,0 +1,329 @@
+"""PDF → lines with cells, through pdfplumber (the only module that uses it).
+
+A page becomes a run of :class:`~kg.model.Line` in reading order, the same shape the text
+reader gives, so every later stage works on PDFs unchanged:
+
+1. ``find_tables`` finds ruled tables (:attr:`PdfSettings.table`); each table row becomes one
+   line whose cells are the table's cells (merged cells are empty strings, positions kept).
+2. The words outside the tables are grouped into lines by their vertical band (a word joins a
+   line when its middle lies inside the line's band, so numbers set in another font on a
+   shifted baseline stay on their line), and a line is cut into cells where the gap between two
+   words is wide (:attr:`PdfSettings.cell_gap`): the text-alignment fallback for tables printed
+   without ruling lines.
+3. Page furniture is marked as noise, not dropped: page numbers, a running header repeated on
+   many pages, header rows and titles repeated at the top of a page where a table continues,
+   and pages that repeat an earlier page word for word.
+
+Each line keeps its page (1-based) and, for table rows, the row's box on the page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.errors import ReadError
+from kg.model import Line, SourceDoc
+from kg.read.text import clean_cell, clean_name
+
+_NUMBER = re.compile(r"^[-−]?[\d,，]*\d(?:\.\d+)?%?$")
+_PAGE_NO = re.compile(r"^(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[，,/共]\s*共?\s*\d+\s*页)?|\d{1,4}(?:\s*/\s*\d{1,4})?)$")
+_CONTINUED = re.compile(r"[（(]?续(?:表)?[)）]?$")
+
+
+@dataclass(frozen=True)
+class PdfSettings:
+    """What the reader's heuristics look for; the defaults suit budget disclosures."""
+
+    #: pdfplumber table settings for ruled tables
+    table: dict = field(default_factory=lambda: {"vertical_strategy": "lines", "horizontal_strategy": "lines"})
+    #: a gap between two words wider than this many font sizes starts a new cell
+    cell_gap: float = 1.5
+    #: words within this many points horizontally belong to one word (pdfplumber's x_tolerance)
+    x_tolerance: float = 1.5
+    #: the bottom and top fractions of a page where page numbers and running headers live
+    margin: float = 0.08
+    #: a short line at the top of this many pages or more is a running header
+    running_header_pages: int = 3
+
+
+DEFAULT = PdfSettings()
+
+
+@dataclass
+class _Item:
+    """A line of a page before numbering: its cells, where it is and what it is."""
+
+    cells: list[str]
+    top: float
+    bottom: float
+    x0: float = 0.0
+    x1: float = 0.0
+    table: int | None = None  # index of the table on the page, for rows
+    row: int = 0
+    noise: bool = False
+    size: float = 10.0  # font size of a text line
+
+    @property
+    def key(self) -> str:
+        return "".join(c.strip() for c in self.cells)
+
+
+def cell_text(value: str | None) -> str:
+    """A table cell as pdfplumber gives it → one line of text.
+
+    Line breaks inside a cell are wraps: removed between Chinese characters, a space elsewhere.
+
+    >>> cell_text("机关事业单位基本养老保险缴\\n费"), cell_text(None), cell_text("Z 运维费\\n(二期)")
+    ('机关事业单位基本养老保险缴费', '', 'Z 运维费 (二期)')
+    """
+    if not value:
+        return ""
+    return clean_name(clean_cell(" ".join(part.strip() for part in value.split("\n"))))
+
+
+# ---------------------------------------------------------------- one page
+
+def _in_box(word: dict, box: tuple[float, float, float, float]) -> bool:
+    x = (word["x0"] + word["x1"]) / 2
+    y = (word["top"] + word["bottom"]) / 2
+    return box[0] - 1 <= x <= box[2] + 1 and box[1] - 1 <= y <= box[3] + 1
+
+
+def _text_lines(words: list[dict], settings: PdfSettings) -> list[_Item]:
+    """Words → lines by vertical band → cells by horizontal gap."""
+    bands: list[list[dict]] = []
+    for w in sorted(words, key=lambda w: (w["top"], w["x0"])):
+        mid = (w["top"] + w["bottom"]) / 2
+        for band in reversed(bands[-3:]):
+            top = min(x["top"] for x in band)
+            bottom = max(x["bottom"] for x in band)
+            if top <= mid <= bottom and all(not _overlaps(w, x) for x in band):
+                band.append(w)
+                break
+        else:
+            bands.append([w])
+    out = []
+    for band in bands:
+        band.sort(key=lambda w: w["x0"])
+        cells: list[str] = []
+        prev = None
+        for w in band:
+            size = float(w.get("size") or (w["bottom"] - w["top"]) or 10)
+            if prev is not None and w["x0"] - prev["x1"] <= settings.cell_gap * size:
+                cells[-1] = cells[-1] + (" " if w["x0"] - prev["x1"] > 0.25 * size else "") + w["text"]
+            else:
+                cells.append(w["text"])
+            prev = w
+        out.append(_Item(
+            cells=[clean_name(clean_cell(c)) for c in cells],
+            top=min(w["top"] for w in band), bottom=max(w["bottom"] for w in band),
+            x0=band[0]["x0"], x1=band[-1]["x1"], size=max(float(w.get("size") or 10) for w in band),
+        ))
+    return out
+
+
+_STARTS_BLOCK = re.compile(
+    r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|\d{1,2}\s*[、.．]|注\s*[:：]|[①-⑳])"
+)
+
+
+def _join_wrapped(items: list[_Item]) -> list[_Item]:
+    """Join the lines of a paragraph that the page width wrapped.
+
+    A one-cell text line that runs to the right edge of the page's text continues on the next
+    one-cell text line when that line is close below and does not open a heading or a list item.
+    Numbers cut off by a wrap ("政府采购服务预算" / "752.59万元") come back together.
+    """
+    text = [it for it in items if it.table is None and len(it.cells) == 1]
+    if not text:
+        return items
+    right = max(it.x1 for it in text)
+    out: list[_Item] = []
+    for it in items:
+        prev = out[-1] if out else None
+        if (
+            prev is not None and prev.table is None and it.table is None and len(prev.cells) == 1
+            and len(it.cells) == 1 and not prev.noise and not it.noise
+            and prev.x1 >= right - 2.0 * prev.size and 0 <= it.top - prev.bottom < 1.5 * prev.size
+            and not _STARTS_BLOCK.match(it.cells[0])
+        ):
+            a, b = prev.cells[0], it.cells[0]
+            glue = " " if a[-1:].isascii() and a[-1:].isalnum() and b[:1].isascii() and b[:1].isalnum() else ""
+            prev.cells = [a + glue + b]
+            prev.bottom, prev.x1 = it.bottom, it.x1
+            continue
+        out.append(it)
+    return out
+
+
+def _overlaps(a: dict, b: dict) -> bool:
+    return a["x0"] < b["x1"] - 1 and b["x0"] < a["x1"] - 1
+
+
+def _table_rows(tables, settings: PdfSettings) -> tuple[list[_Item], list[tuple]]:
+    """Ruled tables with at least two rows and two columns → one item per row."""
+    items: list[_Item] = []
+    boxes = []
+    for t_index, table in enumerate(tables):
+        rows = table.extract()
+        if len(rows) < 2 or max(len(r) for r in rows) < 2:
+            continue  # a box drawn around text, not a table
+        boxes.append(table.bbox)
+        for r_index, (cells, row) in enumerate(zip(rows, table.rows)):
+            x0, top, x1, bottom = row.bbox
+            items.append(_Item(
+                cells=[cell_text(c) for c in cells], top=top, bottom=bottom, x0=x0, x1=x1,
+                table=t_index, row=r_index,
+            ))
+    return items, boxes
+
+
+def read_page(page, settings: PdfSettings = DEFAULT) -> list[_Item]:
+    """One pdfplumber page → its items in reading order (tables in place, top to bottom)."""
+    rows, boxes = _table_rows(page.find_tables(settings.table), settings)
+    words = page.extract_words(x_tolerance=settings.x_tolerance, extra_attrs=["size"])
+    free = [w for w in words if not any(_in_box(w, b) for b in boxes)]
+    text = _text_lines(free, settings)
+    # a table sorts at its top edge as one block; text lines sort by their top
+    table_top = {}
+    for r in rows:
+        table_top.setdefault(r.table, r.top)
+    keyed = [((table_top[r.table], 1, r.row), r) for r in rows] + [((t.top, 0, 0), t) for t in text]
+    items = [it for _, it in sorted(keyed, key=lambda kv: kv[0])]
+    height = float(page.height)
+    for it in items:
+        if it.table is None and it.top > height * (1 - settings.margin) and _PAGE_NO.match(it.key):
+            it.noise = True
+    return _join_wrapped([it for it in items if it.key or it.table is not None])
+
+
+# ---------------------------------------------------------------- across pages
+
+def _header_rows(items: list[_Item], table: int) -> list[str]:
+    """The leading rows of a table up to its first row holding a number."""
+    out = []
+    for it in items:
+        if it.table != table:
+            continue
+        if any(_NUMBER.match(c.strip()) for c in it.cells if c.strip()):
+            break
+        out.append(it.key)
+    return out
+
+
+def _continuations(pages: list[list[_Item]]) -> None:
+    """Where a page begins by continuing the previous page's last table, mark what repeats.
+
+    The title lines (with or without 续/续表) and header rows printed again at the top of the
+    continued page are noise; the data rows join the table above them in the line stream.
+    """
+    for prev, page in zip(pages, pages[1:]):
+        content = [it for it in page if not it.noise]
+        last_tables = [it.table for it in prev if it.table is not None and not it.noise]
+        if not content or not last_tables:
+            continue
+        if prev and prev[-1].table is None and not prev[-1].noise and not _PAGE_NO.match(prev[-1].key):
+            continue  # the previous page ended in text, not in a table
+        last = last_tables[-1]
+        first_row = next((i for i, it in enumerate(prev) if it.table == last), 0)
+        before = {it.key for it in prev[max(0, first_row - 4):first_row] if it.table is None}
+        headers = _header_rows(prev, last)
+        i = 0
+        while i < len(content) and content[i].table is None:
+            key = _CONTINUED.sub("", content[i].key)
+            if key in before or not key or content[i].key in ("续表", "（续）", "(续)"):
+                content[i].noise = True
+                i += 1
+                continue
+            break
+        if i < len(content) and content[i].table is not None:
+            t = content[i].table
+            j = 0
+            for it in content[i:]:
+                if it.table != t or j >= len(headers) or it.key != headers[j]:
+                    break
+                it.noise = True
+                j += 1
+
+
+def _running_headers(pages: list[list[_Item]], settings: PdfSettings, heights: list[float]) -> None:
+    """A short text line at the very top of many pages is page furniture."""
+    tops = Counter()
+    for page, h in zip(pages, heights):
+        seen = {it.key for it in page if it.table is None and it.top < h * settings.margin and len(it.key) <= 30}
+        tops.update(seen)
+    furniture = {k for k, n in tops.items() if n >= settings.running_header_pages}
+    for page, h in zip(pages, heights):
+        for it in page:
+            if it.table is None and it.top < h * settings.margin and it.key in furniture:
+                it.noise = True
+
+
+def _repeated_pages(pages: list[list[_Item]]) -> list[int]:
+    """Pages that repeat an earlier page word for word: all their lines are noise."""
+    seen: dict[str, int] = {}
+    repeated = []
+    for n, page in enumerate(pages, start=1):
+        key = "\n".join(it.key for it in page if not it.noise)
+        if not key:
+            continue
+        if key in seen:
+            repeated.append(n)
+            for it in page:
+                it.noise = True
+        else:
+            seen[key] = n
+    return repeated
+
+
+# ---------------------------------------------------------------- the document
+
+def read_pdf(path: str | Path, settings: PdfSettings = DEFAULT) -> SourceDoc:
+    """Read a PDF into lines; a file pdfplumber cannot open is a :class:`ReadError`."""
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as e:
+        raise ReadError(f"cannot read the file ({e.strerror or e})", file=p.name) from e
+    if not data.startswith(b"%PDF"):
+        raise ReadError("not a PDF (the file does not start with %PDF)", file=p.name)
+    pages: list[list[_Item]] = []
+    heights: list[float] = []
+    try:
+        with pdfplumber.open(p) as pdf:
+            for page in pdf.pages:
+                pages.append(read_page(page, settings))
+                heights.append(float(page.height))
+                page.close()
+    except (PDFSyntaxError, ValueError, TypeError, KeyError) as e:
+        raise ReadError(f"a damaged PDF pdfplumber cannot read ({type(e).__name__}: {e})", file=p.name) from e
+    except Exception as e:  # pdfminer raises many private types for broken files
+        if type(e).__module__.startswith(("pdfminer", "pdfplumber")):
+            raise ReadError(f"a damaged PDF pdfplumber cannot read ({type(e).__name__})", file=p.name) from e
+        raise
+    if not any(it.key for page in pages for it in page):
+        raise ReadError(
+            f"no text layer on any of its {len(pages)} pages (a scanned PDF: run OCR first and ingest its text)",
+            file=p.name,
+        )
+    _running_headers(pages, settings, heights)
+    _continuations(pages)
+    repeated = _repeated_pages(pages)
+    lines: list[Line] = []
+    for n, page in enumerate(pages, start=1):
+        for it in page:
+            lines.append(Line(
+                no=len(lines) + 1, text="\t".join(it.cells), cells=it.cells, page=n, noise=it.noise,
+                box=(round(it.x0, 1), round(it.top, 1), round(it.x1, 1), round(it.bottom, 1)),
+            ))
+    return SourceDoc(
+        name=p.name, path=str(p), lines=lines, sha256=hashlib.sha256(data).hexdigest(), pages=len(pages),
+        notes=[f"page {n} repeats an earlier page and is not counted again" for n in repeated],
+    )
