@@ -20,6 +20,13 @@ SEED_FILES = {
     "004": "004_cd62cd4bc4d9599a.txt",
 }
 
+PDFS = SHARED / "pdfs"
+PDF_FILES = {
+    "wanli": "shanghai-putuo-wanli-2024-dept-budget.pdf",
+    "finance": "shanghai-putuo-finance-2024-dept-final-accounts.pdf",
+    "planning": "shanghai-putuo-planning-2024-dept-final-accounts.pdf",
+}
+
 needs_seeds = pytest.mark.skipif(
     not SEEDS.is_dir(), reason=f"the real documents are not here ({SEEDS}); set KG_SHARED to the shared folder"
 )
@@ -32,19 +39,47 @@ def seed_path(key: str) -> Path:
     return p
 
 
+def pdf_path(key: str) -> Path:
+    p = PDFS / PDF_FILES[key]
+    if not p.exists():
+        pytest.skip(f"the real PDF {p} is not here; set KG_SHARED to the shared folder")
+    return p
+
+
+def _cached(make):
+    """key → make(key), computed once per key."""
+    cache = {}
+
+    def get(key: str):
+        if key not in cache:
+            cache[key] = make(key)
+        return cache[key]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def pdf_source():
+    """pdf_source("wanli") → the SourceDoc the PDF reader makes of that PDF, read once per session."""
+    from kg.read import read
+
+    return _cached(lambda key: read(pdf_path(key)))
+
+
+@pytest.fixture(scope="session")
+def pdf_extraction(pdf_source):
+    """pdf_extraction("wanli") → the Extraction of that PDF, computed once per session."""
+    from kg.pipeline import extract
+
+    return _cached(lambda key: extract(pdf_source(key)))
+
+
 @pytest.fixture(scope="session")
 def extraction():
     """extraction("000") → the Extraction of that seed, computed once per session."""
     from kg.pipeline import extract_file
 
-    cache = {}
-
-    def get(key: str):
-        if key not in cache:
-            cache[key] = extract_file(seed_path(key))
-        return cache[key]
-
-    return get
+    return _cached(lambda key: extract_file(seed_path(key)))
 
 
 @pytest.fixture(scope="session")

@@ -19,13 +19,43 @@ reordered and no amount is ever made up; a cell that is not a number yields no l
 :func:`explain` shows every decision.
 
 A blank cell is no line (not zero); an explicit "0.00" is a zero line.
+
+Column names (``BudgetLine.column``). A column is named by the lowest header cell above it
+that names a known column, normalised through :data:`kg.segment.tables.COLUMN_NAMES`
+(本年收入合计 / 本年支出合计 → 合计; 预算数, 决算数, "2025年预算数" → 金额, a side's single amount;
+一般公共预算财政拨款 → 一般公共预算; 公务用车运行维护费 / 运行费 → 公务用车运行费 …). PDF headers
+print a merged cell once, at its left, and leave the cells it covers blank; a heading is taken
+to span to the next filled cell of its line, within the span of the heading above it
+(:func:`_owners`). Two rules use those spans:
+
+- a 小计 (or 合计) under a heading that groups only some of the amount columns is that group's
+  figure and takes its name: 小计 under 公务用车购置及运行费 → "公务用车购置及运行费", 小计 under
+  本年支出 → "本年支出" (a 合计 only under a heading that names a known column; a heading over
+  every amount column, "支出预算" over 合计 | 基本支出 | 项目支出, changes nothing);
+- amount columns of one side that would share a name are named "<item>/<measure>": the item is
+  the nearest heading above that names one (a 小计 heading stands for its group), the measure the
+  printed 预算数 / 决算数. The 三公 决算 table thus gives "合计/预算数", "合计/决算数",
+  "因公出国（境）费/决算数", "公务用车购置及运行费/预算数" (its 小计), "公务用车购置费/决算数",
+  "公务用车运行费/预算数", "公务接待费/决算数"; the 三公 预算 table of a budget, one figure per item,
+  gives the plain item names ("公务接待费", "机关运行经费").
+
+Names that are already distinct stay as they were, so the Shanxi tables read as before.
+The 决算 基本支出 table prints two sides (301 / 303 left, 302 / 310 right): its sides are named
+人员经费 and 公用经费 (:data:`SPLIT_SIDES`), and its foot "人员经费合计 … 公用经费合计" gives one
+total line per side (``is_total``).
+
+Codes printed in 类 | 款 | 项 cells are joined ("201 | 06 | 01" → "2010601"), a 款 printed
+without its leading zero is padded ("301 | 2" → "30102"), a blank 类 cell is taken from the
+row above, and a 合计 row printed on the header's "类 | 款 | 项" line keeps 合计 as its label.
+Two figures the PDF reader put in one cell ("156,211,123 156,211,123") are split
+(:func:`split_joined`).
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from kg.model import BudgetLine, Line, Table
@@ -41,6 +71,10 @@ KINDS = (
 #: tables with an income side and an expenditure side
 TWO_SIDED = ("summary", "fiscal_summary", "state_capital")
 SIDE_NAMES = ("收入", "支出")
+#: kinds that are two-sided only in some layouts (a label column printed after an amount column),
+#: with the names of their sides: the 决算 基本支出 table puts 人员经费 (301, 303) on the left and
+#: 公用经费 (302, 310 …) on the right, each side ending in its 人员经费合计 / 公用经费合计
+SPLIT_SIDES: dict[str, tuple[str, str]] = {"basic_economic": ("人员经费", "公用经费")}
 #: the usual Shanxi layouts, used only when a table's header names no amount column
 DEFAULT_HEADERS: dict[str, tuple[str, ...]] = {
     "summary": ("项目", "金额", "项目", "合计", "当年预算安排", "上年结转安排"),
@@ -94,9 +128,78 @@ class Layout:
     source: str  # "header" | "default"
 
 
-def _header_grid(header: list[Line]) -> list[list[str]]:
-    """Header lines as rows of cells, the column-number line ("1 2 3 …") left out."""
-    return [ln.cells for ln in header if not is_column_numbers(ln)]
+#: the level headings over a code printed in three cells
+LEVEL_WORDS = ("类", "款", "项")
+
+
+def leading_levels(cells: list[str]) -> list[str] | None:
+    """The "类 | 款 | 项" cells that open a row, alone as a header row, or None.
+
+    Shanghai's 决算 tables print the 合计 row on the header's last line ("类 | 款 | 项 | 合计 |
+    2,946.25 | …"): the row is data, its first cells still name the code columns.
+
+    >>> leading_levels(["类", "款", "项", "合计", "2,946.25"]), leading_levels(["201", "06", "行政运行"])
+    (['类', '款', '项', '', ''], None)
+    """
+    k = 0
+    while k < len(cells) and cells[k].strip() in LEVEL_WORDS:
+        k += 1
+    if k < 2:
+        return None
+    return [c if i < k else "" for i, c in enumerate(cells)]
+
+
+def _header_grid(header: list[Line], first_row: Line | None = None) -> list[list[str]]:
+    """Header lines as rows of cells, the column-number line ("1 2 3 …") left out; the
+    "类 | 款 | 项" cells of a first data row that shares the header's last line are added.
+
+    A 合计 opening a header line below a label column's title labels the (empty) total row
+    printed on it ("功能分类科目编码" over "合计 | | | 合计 | 基本支出 | 项目支出"), not the first
+    column: it is left out.
+    """
+    grid = [ln.cells for ln in header if not is_column_numbers(ln)]
+    for k, r in enumerate(grid):
+        if k and len(r) > 1 and squeeze(r[0]) in TOTAL_LABELS:
+            words = [header_word(u[0]) for u in grid[:k] if u]
+            if any(w is not None and w.role in ("code", "name") for w in words):
+                grid[k] = ["", *r[1:]]
+    levels = leading_levels(first_row.cells) if first_row is not None else None
+    if levels:
+        grid.append(levels)
+    return grid
+
+
+def _owners(grid: list[list[str]], width: int) -> list[list[int | None]]:
+    """``owners[r][p]``: the position of the cell of header row ``r`` that spans position ``p``.
+
+    A merged cell is printed once, at its left; it spans to the next filled cell of its row,
+    never beyond the span of the cell above it. None: nothing of row ``r`` spans ``p`` (the
+    cell above reaches down through it).
+
+    >>> grid = [["合计", "", "因公出国（境）费", ""], ["预算数", "决算数", "预算数", "决算数"]]
+    >>> _owners(grid, 4)
+    [[0, 0, 2, 2], [0, 1, 2, 3]]
+    """
+    start, end = [0] * width, [width] * width  # the span of p's owner in the row above
+    out = []
+    for row in grid:
+        cells = [(row[p] if p < len(row) else "").strip() for p in range(width)]
+        owners: list[int | None] = [None] * width
+        new_start, new_end = list(start), list(end)
+        for p in range(width):
+            q = p
+            while q > start[p] and not cells[q]:
+                q -= 1
+            if not cells[q]:
+                continue
+            e = q + 1
+            while e < end[p] and not cells[e]:
+                e += 1
+            owners[p] = q
+            new_start[p], new_end[p] = q, e
+        out.append(owners)
+        start, end = new_start, new_end
+    return out
 
 
 def _word_at(cells: list[str]) -> tuple[HeaderWord | None, str]:
@@ -118,12 +221,48 @@ def _word_at(cells: list[str]) -> tuple[HeaderWord | None, str]:
     return None, (filled[-1] if filled else "")
 
 
+#: names that say "the amount" without saying of what: never the item a column belongs to
+GENERIC_NAMES = frozenset({"金额", "合计", "小计"})
+_MEASURE = re.compile(r"^(?:\d{4}年度?)?(预算数|决算数)$")
+
+
+def _heading_above(grid: list[list[str]], owners: list[list[int | None]], p: int, row: int) -> str | None:
+    """The nearest header cell above ``row`` that spans position ``p``."""
+    for r in range(row - 1, -1, -1):
+        q = owners[r][p]
+        if q is not None:
+            return grid[r][q]
+    return None
+
+
+def _item_name(cell: str) -> str | None:
+    """What a heading over sub-columns names: a known column ("公务用车购置及运行费") or a
+    group ("本年支出"), not a generic word (金额, 合计) nor a side (收入 / 支出)."""
+    w = header_word(cell)
+    if w is None or w.role not in ("amount", "group"):
+        return None
+    name = w.name if w.role == "amount" else squeeze(cell)
+    if name in GENERIC_NAMES or name in SIDE_NAMES or name == "项目":
+        return None
+    return name
+
+
+def _named_row(stack: list[str], raw: str) -> int:
+    """The row of the header cell that named a column (the lowest one holding ``raw``)."""
+    for r in range(len(stack) - 1, -1, -1):
+        if stack[r].strip() == raw.strip() or squeeze(stack[r]) == squeeze(raw):
+            return r
+    return len(stack) - 1
+
+
 def _columns(grid: list[list[str]]) -> list[Column]:
     width = max((max((i for i, c in enumerate(r) if c.strip()), default=-1) + 1 for r in grid), default=0)
+    owners = _owners(grid, width)
     cols: list[Column] = []
     seen_amount = False
     for p in range(width):
-        w, raw = _word_at([r[p] if p < len(r) else "" for r in grid])
+        stack = [r[p] if p < len(r) else "" for r in grid]
+        w, raw = _word_at(stack)
         if w is not None:
             cols.append(Column(p, w.name if w.role == "amount" else squeeze(raw), w.role))
             seen_amount = seen_amount or w.role == "amount"
@@ -131,10 +270,77 @@ def _columns(grid: list[list[str]]) -> list[Column]:
             cols.append(Column(p, squeeze(raw), "name"))
         else:
             cols.append(Column(p, squeeze(raw) or f"第{p + 1}列", "amount"))
-    return cols
+    return _group_totals(cols, grid, owners)
 
 
-def _sides(cols: list[Column], two_sided: bool) -> tuple[Side, ...]:
+def _group_totals(cols: list[Column], grid: list[list[str]], owners: list[list[int | None]]) -> list[Column]:
+    """A 合计 / 小计 column under a heading that groups only some of the amount columns is that
+    group's figure: 小计 under 公务用车购置及运行费 → "公务用车购置及运行费", under 本年支出 → "本年支出".
+    A heading over all of them ("支出预算" over 合计 | 基本支出 | 项目支出) leaves 合计 alone, and so
+    does a mere group heading over a 合计 (Shanxi's "本年收入" over 合计 … beside 上年结转)."""
+    amounts = {c.pos for c in cols if c.role == "amount"}
+    out = []
+    for c in cols:
+        if c.role == "amount" and c.name in ("合计", "小计"):
+            stack = [r[c.pos] if c.pos < len(r) else "" for r in grid]
+            _, raw = _word_at(stack)
+            for r in range(_named_row(stack, raw) - 1, -1, -1):
+                q = owners[r][c.pos]
+                if q is None:
+                    continue
+                span = {p for p in range(len(owners[r])) if owners[r][p] == q}
+                item = _item_name(grid[r][q])
+                w = header_word(grid[r][q])
+                if c.name == "合计" and (w is None or w.role != "amount"):
+                    item = None
+                if item and span < amounts:
+                    c = Column(c.pos, item, c.role)
+                break
+        out.append(c)
+    return out
+
+
+def _distinct(cols: tuple[Column, ...], grid: list[list[str]]) -> tuple[Column, ...]:
+    """Amount columns of one side that share a name, printed under different headings, get the
+    heading's name in front: "预算数" under "因公出国（境）费" → "因公出国（境）费/预算数" (see
+    the module docstring)."""
+    owners = _owners(grid, max((len(r) for r in grid), default=0))
+    count: dict[str, int] = {}
+    for c in cols:
+        if c.role == "amount":
+            count[c.name] = count.get(c.name, 0) + 1
+    if all(n == 1 for n in count.values()):
+        return cols
+    out = []
+    for c in cols:
+        if c.role != "amount" or count[c.name] == 1:
+            out.append(c)
+            continue
+        stack = [r[c.pos] if c.pos < len(r) else "" for r in grid]
+        _, raw = _word_at(stack)
+        row = _named_row(stack, raw)
+        m = _MEASURE.match(squeeze(raw))
+        leaf = m.group(1) if m else c.name
+        item = None
+        for r in range(row - 1, -1, -1):  # the nearest heading that names an item; 小计 is its group's
+            q = owners[r][c.pos]
+            if q is None:
+                continue
+            w = header_word(grid[r][q])
+            if w is not None and w.role == "amount" and w.name == "小计":
+                continue
+            item = (w.name if w is not None and w.role == "amount" else None) or _item_name(grid[r][q])
+            if item:
+                break
+        out.append(Column(c.pos, f"{item}/{leaf}", c.role) if item else c)
+    return tuple(out)
+
+
+def _label_after_amount(cols: list[Column]) -> bool:
+    return any(a.role == "amount" and b.role != "amount" for a, b in itertools.pairwise(cols))
+
+
+def _sides(cols: list[Column], two_sided: bool, names: tuple[str, str] = SIDE_NAMES) -> tuple[Side, ...]:
     """Cut the columns into sides: a label column after an amount column starts the next side."""
     cuts = [0]
     if two_sided:
@@ -149,7 +355,7 @@ def _sides(cols: list[Column], two_sided: bool) -> tuple[Side, ...]:
         first_amount = next((i for i, c in enumerate(part) if c.role == "amount"), len(part))
         labels = tuple(part[:first_amount])
         amounts = tuple(Column(c.pos, c.name, "amount") for c in part[first_amount:])
-        name = SIDE_NAMES[n] if len(cuts) > 2 and n < 2 else None
+        name = names[n] if len(cuts) > 2 and n < 2 else None
         sides.append(Side(name, a, labels, amounts))
     return tuple(sides)
 
@@ -157,9 +363,15 @@ def _sides(cols: list[Column], two_sided: bool) -> tuple[Side, ...]:
 def layout(table: Table) -> Layout:
     """The columns of a table, from its header, else the kind's default header."""
     two = table.kind in TWO_SIDED
-    cols = _columns(_header_grid(table.header))
+    grid = _header_grid(table.header, table.rows[0] if table.rows else None)
+    cols = _columns(grid)
     if any(c.role == "amount" for c in cols):
-        return Layout(len(cols), _sides(cols, two), "header")
+        if table.kind in SPLIT_SIDES and _label_after_amount(cols):
+            sides = _sides(cols, True, SPLIT_SIDES[table.kind])
+        else:
+            sides = _sides(cols, two)
+        sides = tuple(replace(s, amounts=_distinct(s.amounts, grid)) for s in sides)
+        return Layout(len(cols), sides, "header")
     default = DEFAULT_HEADERS.get(table.kind)
     if default is None:
         return Layout(len(cols), _sides(cols, False), "header")
@@ -180,11 +392,34 @@ def _is_text(cell: str) -> bool:
     return parse_amount(cell) is None and bool(_WORD.search(cell))
 
 
-def _is_label_figure(cell: str, code_column: bool) -> bool:
-    """A figure sitting where a label should be (digits in a code column are a code: "201", "05")."""
+def _is_label_figure(cell: str, code_column: bool, first_code: bool = True) -> bool:
+    """A figure sitting where a label should be (digits in a code column are a code: "201", "05",
+    and in a 款 / 项 column also "2", printed without its leading zero)."""
     if parse_amount(cell) is None:
         return False
-    return not (code_column and re.fullmatch(r"\d{2,7}", cell.strip()))
+    return not (code_column and re.fullmatch(r"\d{2,7}" if first_code else r"\d{1,7}", cell.strip()))
+
+
+_TWO_AMOUNTS = re.compile(r"^(?:-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+\.\d+)(?:\s+(?:-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+\.\d+))+$")
+
+
+def split_joined(cells: list[str]) -> list[str]:
+    """Cells holding two or more figures side by side (two ruled cells the PDF reader read as
+    one) → one cell per figure. Only well-formed figures (thousands separators or decimals)
+    are split; "3334. 01" and "7, 258, 000" are one figure each.
+
+    >>> split_joined(["合计", "156,211,123 156,211,123", "0"])
+    ['合计', '156,211,123', '156,211,123', '0']
+    >>> split_joined(["7, 258, 000", "12 34"])
+    ['7, 258, 000', '12 34']
+    """
+    out: list[str] = []
+    for c in cells:
+        if _TWO_AMOUNTS.match(c.strip()):
+            out.extend(c.split())
+        else:
+            out.append(c)
+    return out
 
 
 # ---------------------------------------------------------------- placing a row's figures
@@ -316,32 +551,62 @@ def _split_sides(cells: list[str], lay: Layout) -> list[tuple[Side, list[str]]]:
     return [(s1, cells[:cut]), (s2, cells[cut:])]
 
 
-def _labels(cells: list[str], side: Side, aligned: bool) -> tuple[str | None, str, str | None]:
-    """Code, name and 政府预算支出经济科目名称 from a side's label cells."""
+def _inherited_code(cells: list[str], roles: list[str], prev: str | None) -> str | None:
+    """A code whose 类 cell is left blank ("" | "05" | "07" under a "201" row): the 类 (and
+    款) of the previous coded row in front of the printed 款 / 项."""
+    pos = [i for i, r in enumerate(roles) if r == "code" and i < len(cells)]
+    if len(pos) < 2 or not prev or len(prev) < 3 or cells[pos[0]].strip():
+        return None
+    parts = [cells[i].strip() for i in pos[1:3]]
+    if not all(re.fullmatch(r"\d{0,2}", x) for x in parts) or not any(parts):
+        return None
+    kuan = parts[0].zfill(2) if parts[0] else (prev[3:5] if len(prev) >= 5 else "")
+    xiang = parts[1].zfill(2) if len(parts) > 1 and parts[1] else ""
+    if not kuan:
+        return None
+    return prev[:3] + kuan + xiang
+
+
+def _labels(
+    cells: list[str], side: Side, aligned: bool, prev_code: str | None = None
+) -> tuple[str | None, str, str | None]:
+    """Code, name and 政府预算支出经济科目名称 from a side's label cells.
+
+    A code printed in 类 | 款 | 项 cells is joined ("201 | 06 | 01" → "2010601"), a 款 or 项
+    printed without its leading zero padded ("301 | 2" → "30102"), a blank 类 taken from the
+    previous coded row (``prev_code``); "类 | 款 | 项" header words in a data row are no label.
+    """
     roles = [c.role for c in side.labels]
     code_parts: list[str] = []
     texts: list[str] = []
     gov = None
+    inherited = _inherited_code(cells, roles, prev_code) if aligned else None
     for i, cell in enumerate(cells):
         c = cell.strip()
-        if _is_blank(c):
+        if _is_blank(c) or c in LEVEL_WORDS:
+            continue
+        in_code = aligned and i < len(roles) and roles[i] == "code"
+        if inherited and in_code:
             continue
         if is_code(c) and not texts:
             code_parts.append(re.sub(r"\s", "", c))
         elif code_parts and re.fullmatch(r"\d{2}", c) and not texts:  # Shanghai "201 | 05 | 07"
             code_parts.append(c)
+        elif code_parts and in_code and re.fullmatch(r"\d", c) and not texts:  # "301 | 2 | 津贴补贴"
+            code_parts.append(c.zfill(2))
         elif aligned and i < len(roles) and roles[i] == "gov_econ":
             gov = clean_name(c)
         else:
             texts.append(clean_name(c))
     if gov is None and "gov_econ" in roles and len(texts) == 2:
         gov = texts.pop()
-    return ("".join(code_parts) or None), " ".join(texts), gov
+    return (inherited or "".join(code_parts) or None), " ".join(texts), gov
 
 
-def _read_side(cells: list[str], side: Side) -> SideReading:
+def _read_side(cells: list[str], side: Side, prev_code: str | None = None) -> SideReading:
     n = len(side.labels)
     code_col = any(c.role == "code" for c in side.labels)
+    first_code = next((i for i, c in enumerate(side.labels) if c.role == "code"), None)
     labels, vals = cells[:n], cells[n:]
     how = []
     texts = [i for i, c in enumerate(cells) if _is_text(c)]
@@ -350,27 +615,35 @@ def _read_side(cells: list[str], side: Side) -> SideReading:
         how.append(f"label runs into column {n + 1}")
     else:
         roles = [c.role for c in side.labels]
-        figs = [i for i, c in enumerate(labels) if _is_label_figure(c, code_col and roles[i] == "code")]
+        figs = [i for i, c in enumerate(labels)
+                if _is_label_figure(c, code_col and roles[i] == "code", i == first_code)]
         if figs:
             labels, vals = cells[: figs[0]], cells[figs[0] :]
             how.append("figures start in a label column")
     placed, how_placed = place(vals, side.amounts)
     how.append(how_placed)
-    code, name, gov = _labels(labels, side, aligned=len(labels) == n)
+    code, name, gov = _labels(labels, side, aligned=len(labels) == n, prev_code=prev_code)
     return SideReading(side, code, name, gov, list(zip(side.amounts, placed)), "; ".join(how))
 
 
-def read_row(row: Line, row_index: int, lay: Layout) -> RowReading:
+def read_row(row: Line, row_index: int, lay: Layout, prev_codes: dict[int, str] | None = None) -> RowReading:
+    """One data row; ``prev_codes`` (side number → last code read on that side) lets a row with
+    a blank 类 cell inherit it, and is updated."""
     reading = RowReading(row, row_index)
-    for side, cells in _split_sides(list(row.cells), lay):
-        reading.sides.append(_read_side(cells, side))
+    prev_codes = {} if prev_codes is None else prev_codes
+    for n, (side, cells) in enumerate(_split_sides(split_joined(list(row.cells)), lay)):
+        sr = _read_side(cells, side, prev_codes.get(n))
+        if sr.code:
+            prev_codes[n] = sr.code
+        reading.sides.append(sr)
     return reading
 
 
 def read_table(table: Table) -> tuple[Layout, list[RowReading]]:
     """The layout of a table and the reading of each of its data rows."""
     lay = layout(table)
-    readings = [read_row(r, i, lay) for i, r in enumerate(table.rows, start=1)]
+    prev: dict[int, str] = {}
+    readings = [read_row(r, i, lay, prev) for i, r in enumerate(table.rows, start=1)]
     _infer_total_label(readings)
     return lay, readings
 

@@ -154,7 +154,37 @@ def unit_info(
             unit.department = Department(code=codes[0] if codes else None, name=dname, span=first.span)
             unit.department_codes = codes
     unit.subunits = [s for s in subunits if s]
+    for s in listed_units(sections, name):
+        if s not in unit.subunits:
+            unit.subunits.append(s)
     return unit
+
+
+_LISTED = re.compile(r"^\d{1,2}\s*[、.．]?\s*([\u4e00-\u9fff（）()]{4,40}?)(?:[（(][^）)]{1,12}[）)])?[。；;]?$")
+_UNIT_WORD = re.compile(r"(?:局|厅|办|委|院|所|中心|队|站|处|室|馆|会|校|办事处)$")
+
+
+def listed_units(sections: list[Section], unit: str) -> list[str]:
+    """The units a department document says it consists of (Shanghai: 部门决算单位构成 / 机构设置).
+
+    Each is a numbered line or table row: "1 | 上海市普陀区财政局（本级） | …" or
+    "2. 上海市普陀区万里街道社区事务受理服务中心。"; the department itself (本级 / 本部) is not a sub-unit.
+    """
+    out: list[str] = []
+    for sec in sections:
+        if not re.search(r"单位构成|机构设置", sec.title):
+            continue
+        for line in sec.lines:
+            toks = line.tokens
+            text = "".join(toks[:2]) if len(toks) >= 2 and toks[0].isdigit() else _text(line)
+            m = _LISTED.match(text.replace(" ", ""))
+            if not m:
+                continue
+            name = m.group(1)
+            if name == unit or not _UNIT_WORD.search(name) or name in out:
+                continue
+            out.append(name)
+    return out
 
 
 def offices(section: Section) -> list[str]:

@@ -66,6 +66,7 @@ class _Item:
     row: int = 0
     noise: bool = False
     size: float = 10.0  # font size of a text line
+    last_top: float | None = None  # top of the last printed line joined into this one
 
     @property
     def key(self) -> str:
@@ -75,14 +76,23 @@ class _Item:
 def cell_text(value: str | None) -> str:
     """A table cell as pdfplumber gives it → one line of text.
 
-    Line breaks inside a cell are wraps: removed between Chinese characters, a space elsewhere.
+    A line break inside a cell is a wrap: it becomes a space only between two Latin letters
+    (a wrap between words); anywhere else — Chinese, brackets, digits of one number — the
+    two parts join directly.
 
-    >>> cell_text("机关事业单位基本养老保险缴\\n费"), cell_text(None), cell_text("Z 运维费\\n(二期)")
-    ('机关事业单位基本养老保险缴费', '', 'Z 运维费 (二期)')
+    >>> cell_text("机关事业单位基本养老保险缴\\n费"), cell_text(None), cell_text("示财预【\\n2024】第3号")
+    ('机关事业单位基本养老保险缴费', '', '示财预【2024】第3号')
+    >>> cell_text("1,2\\n34.50"), cell_text("data\\ncentre")
+    ('1,234.50', 'data centre')
     """
     if not value:
         return ""
-    return clean_name(clean_cell(" ".join(part.strip() for part in value.split("\n"))))
+    parts = [p.strip() for p in value.split("\n") if p.strip()]
+    text = parts[0] if parts else ""
+    for part in parts[1:]:
+        glue = " " if text[-1:].isascii() and text[-1:].isalpha() and part[:1].isascii() and part[:1].isalpha() else ""
+        text += glue + part
+    return clean_name(clean_cell(text))
 
 
 # ---------------------------------------------------------------- one page
@@ -114,7 +124,7 @@ def _text_lines(words: list[dict], settings: PdfSettings) -> list[_Item]:
         for w in band:
             size = float(w.get("size") or (w["bottom"] - w["top"]) or 10)
             if prev is not None and w["x0"] - prev["x1"] <= settings.cell_gap * size:
-                cells[-1] = cells[-1] + (" " if w["x0"] - prev["x1"] > 0.25 * size else "") + w["text"]
+                cells[-1] = cells[-1] + (" " if w["x0"] - prev["x1"] > 0.2 * size else "") + w["text"]
             else:
                 cells.append(w["text"])
             prev = w
@@ -127,34 +137,38 @@ def _text_lines(words: list[dict], settings: PdfSettings) -> list[_Item]:
 
 
 _STARTS_BLOCK = re.compile(
-    r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|\d{1,2}\s*[、.．]|注\s*[:：]|[①-⑳])"
+    r"^(?:(?:单位|编制部门|编制单位|部门名称|单位名称|预算单位)\s*[:：]|第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|\d{1,2}\s*[、.．]|注\s*[:：]|[①-⑳])"
 )
 
 
 def _join_wrapped(items: list[_Item]) -> list[_Item]:
     """Join the lines of a paragraph that the page width wrapped.
 
-    A one-cell text line that runs to the right edge of the page's text continues on the next
-    one-cell text line when that line is close below and does not open a heading or a list item.
+    A one-cell text line that runs to the right edge of the page's body (its widest line or
+    table) continues on the next one-cell text line when that line is the next printed line,
+    is not indented, and does not open a heading, a list item or a "单位：" line.
     Numbers cut off by a wrap ("政府采购服务预算" / "752.59万元") come back together.
     """
     text = [it for it in items if it.table is None and len(it.cells) == 1]
     if not text:
         return items
-    right = max(it.x1 for it in text)
+    right = max(it.x1 for it in items)  # tables span the body's width; a lone title does not
+    left = min(it.x0 for it in text)
     out: list[_Item] = []
     for it in items:
         prev = out[-1] if out else None
         if (
             prev is not None and prev.table is None and it.table is None and len(prev.cells) == 1
             and len(it.cells) == 1 and not prev.noise and not it.noise
-            and prev.x1 >= right - 2.0 * prev.size and 0 <= it.top - prev.bottom < 1.5 * prev.size
+            and prev.x1 >= right - 3.0 * prev.size  # the line above runs (nearly) to the right edge
+            and 0.8 * prev.size <= it.top - (prev.last_top or prev.top) <= 2.2 * prev.size  # the next line of the page
+            and it.x0 <= left + 0.5 * prev.size  # not indented as a new paragraph
             and not _STARTS_BLOCK.match(it.cells[0])
         ):
             a, b = prev.cells[0], it.cells[0]
             glue = " " if a[-1:].isascii() and a[-1:].isalnum() and b[:1].isascii() and b[:1].isalnum() else ""
             prev.cells = [a + glue + b]
-            prev.bottom, prev.x1 = it.bottom, it.x1
+            prev.last_top, prev.bottom, prev.x1 = it.top, it.bottom, max(prev.x1, it.x1)
             continue
         out.append(it)
     return out
@@ -165,12 +179,13 @@ def _overlaps(a: dict, b: dict) -> bool:
 
 
 def _table_rows(tables, settings: PdfSettings) -> tuple[list[_Item], list[tuple]]:
-    """Ruled tables with at least two rows and two columns → one item per row."""
+    """Ruled tables with at least two columns → one item per row (a lone row on a page is kept: it
+    is often a table's 合计 row run over from the page before)."""
     items: list[_Item] = []
     boxes = []
     for t_index, table in enumerate(tables):
         rows = table.extract()
-        if len(rows) < 2 or max(len(r) for r in rows) < 2:
+        if not rows or max(len(r) for r in rows) < 2:
             continue  # a box drawn around text, not a table
         boxes.append(table.bbox)
         for r_index, (cells, row) in enumerate(zip(rows, table.rows)):

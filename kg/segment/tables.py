@@ -10,6 +10,11 @@ The tables part of a document (第二部分 … 预算报表) is a run of tables
     data rows         tab-separated cells                     → Table.rows
     [注：本表无数据]   the table has no figures                → Table.empty
 
+Shanghai PDFs: a 决算 title is printed bare ("收入决算表", no year), the unit name and the money
+unit can share one line in two cells ("编制部门：X | 单位：元", also "单位:万元"), the empty-table
+note can follow another note ("注：本表反映…" then "说明：…故本表无数据。"), and a note calling a
+table empty is not believed when its rows print figures (the 三公 table of the 万里 budget).
+
 :func:`find_tables` is a chain of small steps: title lines (table-of-contents entries
 excluded) → the region up to the next title → preamble (unit name, money unit) → header and
 rows (:func:`split_header`). What a table *is* lives in :data:`TABLE_KINDS`; what a header
@@ -36,19 +41,22 @@ from kg.segment.lines import is_toc, text_of
 
 #: (kind, pattern) in the order they are tried; the first pattern found in a title wins.
 #: More specific names come first (财政拨款收支总表 before 收支总表). Shanghai names
-#: ("部门财务收支预算总表", "…支出功能分类预算表") are covered by the optional parts.
+#: ("部门财务收支预算总表", "…支出功能分类预算表") are covered by the optional parts; a 决算 (final
+#: accounts) title has the kind of its 预算 counterpart (收入支出决算总表 → summary, 支出决算表 →
+#: expenditure, 一般公共预算财政拨款基本支出决算表 → basic_economic …).
 TABLE_KINDS: tuple[tuple[str, str], ...] = (
-    ("fiscal_summary", r"财政拨款收支(?:预算)?总表"),  # 财政拨款收支总表
-    ("summary", r"收支(?:预算)?总表"),  # 预算收支总表, 部门财务收支预算总表
-    ("income", r"收入(?:预算)?总表"),  # 预算收入总表, 部门收入预算总表
-    ("expenditure", r"支出(?:预算)?总表"),  # 预算支出总表, 部门支出预算总表
-    ("basic_economic", r"基本支出.*经济(?:科目|分类)"),  # 一般公共预算安排基本支出分经济科目表
-    ("general_expenditure", r"一般公共预算支出(?:功能分类)?(?:预算)?表"),  # 一般公共预算支出(预算)表
+    ("fiscal_summary", r"财政拨款收(?:入)?支(?:出)?(?:预算|决算)?总表"),  # 财政拨款收支总表, …收入支出决算总表
+    ("summary", r"收(?:入)?支(?:出)?(?:预算|决算)?总表"),  # 预算收支总表, 部门财务收支预算总表, 收入支出决算总表
+    ("income", r"收入(?:预算)?总表|(?:^|年度?|部门|单位)收入决算表"),  # 预算收入总表, 部门收入预算总表, 收入决算表
+    ("expenditure", r"支出(?:预算)?总表|(?:^|年度?|部门|单位)支出决算表"),  # 预算支出总表, 支出决算表
+    ("basic_economic", r"基本支出.*经济(?:科目|分类)|基本支出决算表"),  # …分经济科目表, 一般公共预算财政拨款基本支出决算表
+    # 一般公共预算支出(预算)表, 一般公共预算财政拨款支出决算表
+    ("general_expenditure", r"一般公共预算支出(?:功能分类)?(?:预算)?表|一般公共预算财政拨款支出决算表"),
     ("fund_income", r"政府性基金预算收入表"),
-    ("fund_expenditure", r"政府性基金预算支出(?:功能分类)?(?:预算)?表"),
-    ("state_capital", r"国有资本经营预算(?:收支预算|支出功能分类预算|收支)表"),
+    ("fund_expenditure", r"政府性基金预算支出(?:功能分类)?(?:预算)?表|政府性基金预算财政拨款(?:收入)?支出决算表"),
+    ("state_capital", r"国有资本经营预算(?:收支预算|支出功能分类预算|收支)表|国有资本经营预算财政拨款(?:收入)?支出决算表"),
     ("three_public", r"[“”\"＂]?三公[“”\"＂]?经费"),  # also Shanghai's “三公”经费和机关运行经费预算表
-    ("admin_running", r"机关运行经费预算"),  # …预算表, …预算财政拨款情况统计表
+    ("admin_running", r"机关运行经费(?:预算|支出决算)"),  # …预算表, …预算财政拨款情况统计表
     ("project_current", r"项目支出预算表[（(]本年预算[)）]"),
     ("project_carryover", r"项目支出预算表[（(]上年结转[)）]"),
 )
@@ -60,15 +68,15 @@ _KIND_RES = tuple((k, re.compile(p)) for k, p in TABLE_KINDS)
 
 #: header text (whitespace removed, parentheses half-width) → normalised column name.
 COLUMN_NAMES: tuple[tuple[str, str], ...] = (
-    (r"(?:\d{4}年?)?合计", "合计"),
+    (r"(?:\d{4}年?)?合计|本年(?:收入|支出)合计", "合计"),  # 决算: 本年收入合计 / 本年支出合计
     (r"小计", "小计"),
     (r"基本支出", "基本支出"),
     (r"项目支出", "项目支出"),
     (r"人员经费", "人员经费"),
     (r"公用经费", "公用经费"),
-    (r"一般公共预算(?:资金|拨款)?", "一般公共预算"),
-    (r"政府性基金(?:预算)?(?:资金|拨款)?", "政府性基金预算"),
-    (r"国有资本经营预算(?:资金|拨款)?", "国有资本经营预算"),
+    (r"一般公共预算(?:财政)?(?:资金|拨款)?", "一般公共预算"),  # 决算: 一般公共预算财政拨款
+    (r"政府性基金(?:预算)?(?:财政)?(?:资金|拨款)?", "政府性基金预算"),
+    (r"国有资本经营预算(?:财政)?(?:资金|拨款)?", "国有资本经营预算"),
     (r"财政专户管理资金", "财政专户管理资金"),
     (r"单位资金", "单位资金"),
     (r"上年结转", "上年结转"),
@@ -78,13 +86,30 @@ COLUMN_NAMES: tuple[tuple[str, str], ...] = (
     (r"事业收入", "事业收入"),
     (r"事业单位经营收入", "事业单位经营收入"),
     (r"其他收入", "其他收入"),
+    # 决算 income and expenditure columns
+    (r"上级补助收入", "上级补助收入"),
+    (r"经营收入", "经营收入"),
+    (r"附属单位上缴收入", "附属单位上缴收入"),
+    (r"上缴上级支出", "上缴上级支出"),
+    (r"经营支出", "经营支出"),
+    (r"对附属单位补助支出", "对附属单位补助支出"),
+    (r"年初(?:财政拨款)?结转和结余", "年初结转和结余"),
+    (r"年末(?:财政拨款)?结转和结余", "年末结转和结余"),
+    # the 三公 items and 机关运行经费 when they head columns (Shanghai prints them across)
+    (r"因公出国\(境\)费(?:用)?", "因公出国（境）费"),
+    (r"公务接待费", "公务接待费"),
+    (r"公务用车购置及运行(?:维护)?费", "公务用车购置及运行费"),
+    (r"(?:公务用车)?购置费", "公务用车购置费"),
+    (r"(?:公务用车)?运行(?:维护)?费", "公务用车运行费"),
+    (r"(?:\d{4}年?)?机关运行经费(?:预算数|决算数)?", "机关运行经费"),
     # a side's single amount: "2025年" (summary income side), 金额, 预算数, 政府性基金收入预算 …
-    (r"金额|预算数|\d{4}年|\d{4}年?预算数|政府性基金收入预算|国有资本经营收入预算", "金额"),
+    # a 决算 table's 决算数 likewise (the 三公 table's 预算数 | 决算数 pairs: see kg.extract.budget_lines)
+    (r"金额|预算数|决算数|\d{4}年|\d{4}年?(?:预算数|决算数)|政府性基金收入预算|国有资本经营收入预算", "金额"),
 )
 #: header text → role of a label column: the code, the row name, or (basic_economic) the
 #: 政府预算支出经济科目名称 printed beside the 部门 name.
 LABEL_COLUMNS: tuple[tuple[str, str], ...] = (
-    (r"(?:收入|功能分类|经济分类|部门预算经济分类)?科目编码|编码|类|款|项", "code"),
+    (r"(?:收入|(?:支出)?功能分类|经济分类|部门预算经济分类)?科目编码|(?:支出)?功能分类|经济分类|编码|类|款|项", "code"),
     (r"政府预算支出经济科目名称", "gov_econ"),
     (r"科目名称|(?:部门预算支出|部门预算)?经济(?:分类)?科目名称|功能分类科目名称|项目(?:名称)?|单位名称", "name"),
 )
@@ -92,13 +117,17 @@ LABEL_COLUMNS: tuple[tuple[str, str], ...] = (
 GROUP_HEADINGS = (
     r"收入|支出|本年收入|本年支出|(?:国有资本经营预算|政府性基金预算|财政拨款)(?:收入|支出)"
     r"|\d{4}年?财政拨款|(?:一般公共预算|政府性基金预算)(?:基本)?支出|收入预算|支出预算"
+    r"|(?:\d{4}年?)?(?:财政拨款)?[“”\"＂]?三公[“”\"＂]?经费(?:预算数|决算数)?"  # over the 三公 columns
 )
 _COLUMN_RES = tuple((re.compile(rf"^(?:{p})$"), n) for p, n in COLUMN_NAMES)
 _LABEL_RES = tuple((re.compile(rf"^(?:{p})$"), r) for p, r in LABEL_COLUMNS)
 _GROUP_RE = re.compile(rf"^(?:{GROUP_HEADINGS})$")
 
 #: rows whose label marks a total
-TOTAL_LABELS = frozenset({"合计", "总计", "本年收入合计", "本年支出合计", "收入总计", "支出总计", "部门合计"})
+TOTAL_LABELS = frozenset({
+    "合计", "总计", "本年收入合计", "本年支出合计", "收入总计", "支出总计", "部门合计",
+    "人员经费合计", "公用经费合计",  # the foot of the two-sided 基本支出决算表
+})
 
 
 @dataclass(frozen=True)
@@ -146,10 +175,15 @@ def header_word(cell: str) -> HeaderWord | None:
 # the title, then at most a little non-CJK OCR residue ("表Ę")
 _YEAR_TITLE = re.compile(r"(?P<title>\d{4}\s*年度?\s*\S.*?表(?:\s*[（(][^（()）]{1,12}[)）])?)\s*[^\u4e00-\u9fff\d]{0,3}$")
 _NOYEAR_TITLE = re.compile(r"^(?P<title>(?:部门|单位)\S{2,40}表(?:[（(][^（()）]{1,12}[)）])?)$")
+# a Shanghai 决算 title printed bare ("收入决算表"); an ordinal before it makes it a contents entry
+_BARE_FINAL_TITLE = re.compile(
+    r"^(?![一二三四五六七八九十]+\s*[、.．]|\d|第|[（(])(?P<title>\S{2,40}决算总?表)$"
+)
 _TITLE_PREFIX = re.compile(r"^(?:(?:预算公开|部门公开|单位公开|公开)?表\s*(?:[一二三四五六七八九十]+|\d{1,2}(?!\d))\s*[、.．:：]?\s*)?")
 _MARKER = re.compile(r"^(?:预算公开|部门公开|单位公开|公开)表\s*\d+$")
 _SECTION = re.compile(r"^第[一二三四五六七八九十]+部分")
-_EMPTY_NOTE = re.compile(r"^注\s*[:：].*(?:本表无数据|空表)")
+_EMPTY_NOTE = re.compile(r"^(?:注|说明)\s*[:：].*(?:本表无数据|空表)")
+_NOTE = re.compile(r"^(?:注|说明)\s*[:：]")  # "注：本表反映…" before a "说明：…故本表无数据。"
 _MONEY_UNIT = re.compile(r"(?:^|\s)单位\s*[:：]\s*(?P<unit>亿元|万元|元|万)?\s*$")
 _UNIT_NAME = re.compile(
     r"^(?:单位名称|部门名称|编制部门|编制单位|预算单位)\s*[:：]\s*(?P<name>.*?)"
@@ -186,12 +220,15 @@ def match_title(line: Line) -> tuple[str, str] | None:
     A title is one cell (markdown already removed by the reader, a "表一" or "预算公开表1"
     marker allowed before it), starts with the year (Shanghai: with 部门/单位 and a known
     name), ends with 表 or a short parenthesis, and is neither a TOC entry nor a KPI table.
+    A 决算 title may be printed bare, without year or 部门 ("一般公共预算财政拨款支出决算表").
 
     >>> from kg.model import Line
     >>> match_title(Line(1, "2024年项目支出预算表（上年结转）", ["2024年项目支出预算表（上年结转）"]))
     ('2024年项目支出预算表（上年结转）', 'project_carryover')
     >>> match_title(Line(1, "2025年项目支出绩效目标表", ["2025年项目支出绩效目标表"])) is None
     True
+    >>> match_title(Line(1, "收入决算表", ["收入决算表"])), match_title(Line(1, "一、收入决算表", ["一、收入决算表"]))
+    (('收入决算表', 'income'), None)
     """
     toks = [t for t in line.tokens if not _MARKER.match(t)]  # "预算公开表1 | 2025年…" in two cells
     if line.noise or len(toks) != 1 or is_toc(line):
@@ -207,7 +244,7 @@ def match_title(line: Line) -> tuple[str, str] | None:
         if kind == UNKNOWN and not re.search(r"预算|决算|经费", title):
             return None
         return title, kind
-    m = _NOYEAR_TITLE.match(rest)
+    m = _NOYEAR_TITLE.match(rest) or _BARE_FINAL_TITLE.match(text)
     if m and classify(m.group("title")) != UNKNOWN:
         return m.group("title"), classify(m.group("title"))
     return None
@@ -267,6 +304,15 @@ def is_strong_header(line: Line) -> bool:
     return sum(1 for t in toks if header_word(t)) >= 2
 
 
+def is_label_header(line: Line) -> bool:
+    """A header line naming only label columns or groups ("科目编码", "类 | 款 | 项"), no figure."""
+    toks = line.tokens
+    if not toks or is_clear_data(line) or any(is_amount(t) for t in toks):
+        return False
+    words = [header_word(t) for t in toks]
+    return all(w is not None and w.role != "amount" for w in words)
+
+
 #: how many tabular lines after the title may still be header lines
 MAX_HEADER_LINES = 5
 
@@ -293,6 +339,9 @@ def split_header(body: list[Line]) -> tuple[list[Line], list[Line]]:
                 break
         else:
             last = len(tab) - 1
+    if last >= 0:  # label-only lines under the last strong one ("科目编码" below "支出功能分类")
+        while last + 1 < min(len(tab), MAX_HEADER_LINES) and is_label_header(tab[last + 1]):
+            last += 1
     header = tab[: last + 1]
     return header, tab[last + 1 :]
 
@@ -357,6 +406,12 @@ def _read_unit(lines: list[Line], i: int, unit: str) -> tuple[str | None, int]:
     return ("万元" if unit == "万" else None), i
 
 
+def is_preamble_row(line: Line) -> bool:
+    """A line in cells that is still preamble: "编制部门：X | 单位：元" (PDF text cut at a wide gap)."""
+    text = text_of(line)
+    return bool(_UNIT_NAME.match(text)) or money_unit_of(text) is not None
+
+
 #: text lines between a title and its header that are neither unit name nor money unit
 #: (a title wrapped onto a second line, OCR residue); more than this and the "title" was prose
 MAX_STRAY_LINES = 2
@@ -369,7 +424,7 @@ def _preamble(lines: list[Line]) -> tuple[str | None, str | None, int]:
     i = 0
     while i < len(lines):
         ln = lines[i]
-        if is_tabular(ln) and not ln.noise:
+        if is_tabular(ln) and not ln.noise and not is_preamble_row(ln):
             break
         if ln.tokens and not ln.noise:
             text = text_of(ln)
@@ -409,8 +464,33 @@ def _body(lines: list[Line]) -> tuple[list[Line], bool, int]:
         text = text_of(ln)
         if _EMPTY_NOTE.match(text):
             return out, True, i + 1
+        if _NOTE.match(text):  # "注：本表反映…" then "说明：…故本表无数据。"
+            for j in range(i + 1, min(len(lines), i + 4)):
+                nxt = lines[j]
+                if nxt.noise or not nxt.tokens:
+                    continue
+                if is_tabular(nxt) or not _NOTE.match(text_of(nxt)):
+                    break
+                if _EMPTY_NOTE.match(text_of(nxt)):
+                    return out, True, j + 1
         return out, False, i
     return out, False, len(lines)
+
+
+def has_figures(rows: list[Line]) -> bool:
+    """Whether any data row holds a figure; codes are not figures ("201", and the "05" or "7" of
+    a code printed in 类 | 款 | 项 cells)."""
+    for r in rows:
+        after_code = False
+        for c in r.cells:
+            t = c.strip()
+            if is_code(t) or (after_code and re.fullmatch(r"\d{1,2}", t)):
+                after_code = True
+                continue
+            after_code = False
+            if is_amount(t):
+                return True
+    return False
 
 
 def _trailing_unit(lines: list[Line]) -> str | None:
@@ -456,6 +536,7 @@ def find_tables(lines: list[Line]) -> list[Table]:
         unit_name, money, start = _preamble(reg.lines)
         body, empty, stop = _body(reg.lines[start:])
         header, rows = split_header(body)
+        empty = empty and not has_figures(rows)  # a note saying "空表" over printed figures is wrong
         money = money or pending or previous or DEFAULT_MONEY_UNIT
         pending = _trailing_unit(reg.lines[start + stop :])
         previous = money
