@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from difflib import SequenceMatcher
 
 from kg.extract.targets import looks_like_value, parse_target
 from kg.model import Indicator, Line, Span, Target
+from kg.read.text import clean_name
 
 L1_LABELS = ("产出指标", "效益指标", "满意度指标")
 L2_PARENT = {
@@ -103,6 +105,7 @@ class Item:
     l3: str | None = None
     val: str | None = None
     mirrored: bool = False
+    l3_cell: int = -1  # index of the name's cell
 
     @property
     def heading(self) -> bool:
@@ -164,12 +167,12 @@ def parse_row(line: Line) -> list[Item]:
             if looks_like_value(tok) and cur.heading and (cur.l1 or cur.l2) is None:
                 cur.val = tok  # a value whose name is missing
             else:
-                cur.l3 = tok
+                cur.l3, cur.l3_cell = tok, ci
         elif looks_like_value(tok, after_indicator=True):
             cur.val = tok
         else:  # a name without a value, then the next name
             close()
-            cur = Item(line=line, cell=ci, l3=tok)
+            cur = Item(line=line, cell=ci, l3=tok, l3_cell=ci)
     close()
     return items
 
@@ -192,11 +195,15 @@ class Side:
             self.out.append(replace(item, l1=l1_of(self.l2) or self.l1, l2=self.l2))
 
 
-def _same_name(a: str | None, b: str | None) -> bool:
+def _same_name(a: str | None, b: str | None, fuzzy: bool = False) -> bool:
+    """One indicator's name on both sides; ``fuzzy`` (OCR'd grids) also takes names a misread
+    character or two apart ("驻杨运维人员" / "驻场运维人员")."""
     if not a or not b:
         return False
     a, b = norm(a), norm(b)
-    return a == b or (min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)))
+    if a == b or (min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a))):
+        return True
+    return fuzzy and min(len(a), len(b)) >= 4 and SequenceMatcher(None, a, b).ratio() >= 0.8
 
 
 def _fuller(a: str, b: str) -> str:
@@ -212,15 +219,34 @@ def _span(file: str, item: Item) -> Span:
     return item.line.span(file)
 
 
-def _indicator(file: str, it: Item, sides: tuple[str, ...], other: Item | None = None, primary_annual: bool = True) -> Indicator:
-    l3 = _fuller(it.l3, other.l3) if other and other.l3 and _same_name(it.l3, other.l3) else it.l3
+def _reads(val: str | None) -> bool:
+    """A target that parses: a number with a known unit, or words without digits."""
+    if not val:
+        return False
+    t = parse_target(val)
+    return t.quantitative or not re.search(r"\d", val)
+
+
+def _indicator(
+    file: str, it: Item, sides: tuple[str, ...], other: Item | None = None, primary_annual: bool = True,
+    fuzzy: bool = False,
+) -> Indicator:
+    # partners in an OCR'd grid are one indicator even when their names were misread apart
+    l3 = _fuller(it.l3, other.l3) if other and other.l3 and (fuzzy or _same_name(it.l3, other.l3)) else it.l3
     l2 = it.l2 if (is_exact_l2(it.l2) or not other) else (other.l2 if is_exact_l2(other.l2) else it.l2)
     val = it.val if it.val else (other.val if other else None)
     period_target = None
-    if other and other.val and it.val and norm(other.val) != norm(it.val):
+    if fuzzy and other and other.val and it.val and not _reads(it.val if primary_annual else other.val) and _reads(
+        other.val if primary_annual else it.val
+    ):
+        # OCR garbled one side's target ("≤393,71万元", "≥3000孫"): the side that reads is taken
+        val = other.val if primary_annual else it.val
+    elif other and other.val and it.val and norm(other.val) != norm(it.val):
         period_target = _target(other.val) if primary_annual else _target(it.val)
         if not primary_annual:
             val = other.val  # 年度 value from the annual side when it has one
+    if fuzzy:
+        l3 = clean_name(l3)  # OCR's line-wrap spaces inside the name
     return Indicator(
         l1=l1_of(l2) or it.l1, l2=l2, l3=l3, target=_target(val), span=_span(file, it),
         period_target=period_target, sides=sides,
@@ -251,7 +277,7 @@ def _assign(rows: list[list[Item]], right_start: int | None) -> tuple[Side, Side
     return left, right
 
 
-def _merge(file: str, period: list[Item], annual: list[Item]) -> list[Indicator]:
+def _merge(file: str, period: list[Item], annual: list[Item], fuzzy: bool = False) -> list[Indicator]:
     """Merge the 实施期 and 年度 sides into one list, in the primary side's order."""
     def missing(items):
         return sum(1 for i in items if not i.val and not i.mirrored)
@@ -265,7 +291,10 @@ def _merge(file: str, period: list[Item], annual: list[Item]) -> list[Indicator]
     by_line = {id(s.line): j for j, s in enumerate(secondary)}
     for i, p in enumerate(primary):
         j = by_line.get(id(p.line))
-        if j is not None and j not in used and _same_name(p.l3, secondary[j].l3):
+        if j is not None and j not in used and (
+            _same_name(p.l3, secondary[j].l3, fuzzy)
+            or fuzzy and SequenceMatcher(None, norm(p.l3 or ""), norm(secondary[j].l3 or "")).ratio() >= 0.6
+        ):
             partner[i] = j
             used.add(j)
     for same_l2 in (True, False):
@@ -273,7 +302,7 @@ def _merge(file: str, period: list[Item], annual: list[Item]) -> list[Indicator]
             if i in partner:
                 continue
             for j, s in enumerate(secondary):
-                if j not in used and _same_name(p.l3, s.l3) and (not same_l2 or norm(p.l2 or "") == norm(s.l2 or "")):
+                if j not in used and _same_name(p.l3, s.l3, fuzzy) and (not same_l2 or norm(p.l2 or "") == norm(s.l2 or "")):
                     partner[i] = j
                     used.add(j)
                     break
@@ -285,20 +314,20 @@ def _merge(file: str, period: list[Item], annual: list[Item]) -> list[Indicator]
     for i, p in enumerate(primary):
         s = secondary[partner[i]] if i in partner else None
         sides = (ANNUAL, PERIOD) if s is not None else (own,)
-        out.append(_indicator(file, p, sides, s, primary_annual))
+        out.append(_indicator(file, p, sides, s, primary_annual, fuzzy))
         # a secondary-only indicator goes after the indicator its predecessor was merged into
         for j in list(pending):
             prev = j - 1
             if prev in position_of_secondary and position_of_secondary[prev] == i:
-                out.append(_indicator(file, secondary[j], (other,)))
+                out.append(_indicator(file, secondary[j], (other,), fuzzy=fuzzy))
                 position_of_secondary[j] = i
                 pending.remove(j)
     for j in pending:
-        out.append(_indicator(file, secondary[j], (other,)))
+        out.append(_indicator(file, secondary[j], (other,), fuzzy=fuzzy))
     return out
 
 
-def _union(file: str, rows: list[list[Item]]) -> list[Indicator]:
+def _union(file: str, rows: list[list[Item]], fuzzy: bool = False) -> list[Indicator]:
     """A folded grid: every set's indicators, duplicates removed."""
     sides: dict[int, Side] = {}
     for items in rows:
@@ -318,6 +347,10 @@ def _union(file: str, rows: list[list[Item]]) -> list[Indicator]:
         key = (l2_canonical(it.l2), norm(it.l3), norm(it.val or ""))
         if key in seen:
             continue
+        if fuzzy and any(  # an OCR'd copy of one already taken: its name misread
+            norm(o.val or "") == norm(it.val or "") and _same_name(o.l3, it.l3, True) for o in order
+        ):
+            continue
         seen.add(key)
         order.append(it)
     valued = {(l2_canonical(i.l2), norm(i.l3)) for i in order if i.val}
@@ -329,7 +362,7 @@ def _union(file: str, rows: list[list[Item]]) -> list[Indicator]:
         if l2_canonical(i.l2) == "成本指标" or not i.val or _target(i.val).unit not in MONEY_UNITS
         or (norm(i.l3), norm(i.val)) not in cost
     ]
-    return [_indicator(file, it, (ANNUAL, PERIOD)) for it in order]
+    return [_indicator(file, it, (ANNUAL, PERIOD), fuzzy=fuzzy) for it in order]
 
 
 def header_right_start(lines: list[Line]) -> tuple[int | None, int]:
@@ -343,20 +376,265 @@ def header_right_start(lines: list[Line]) -> tuple[int | None, int]:
     return None, 0
 
 
-def recover_indicators(file: str, lines: list[Line]) -> tuple[list[Indicator], str]:
-    """The indicators of one KPI table's indicator rows, and the layout that was read."""
+def _ocr_items(items: list[Item]) -> list[Item]:
+    """The items of an OCR'd row, without what OCR made of the grid's labels and specks:
+
+    - a name of one character, or one ending in 指标 (a category label OCR garbled: "p ic 出指标");
+    - a name without a target in a row whose both sides have their indicator ("門XX打面包店");
+    and a cell of one or two characters right after a name without a target is that target,
+    however misread ("缓解…的问题" | "级解").
+    """
+    out: list[Item] = []
+    for it in items:
+        prev = out[-1] if out else None
+        if (
+            prev is not None and prev.l3 and prev.val is None and it.l1 is None and it.l2 is None
+            and it.l3 and it.val is None and len(norm(it.l3)) <= 2 and it.l3_cell == prev.l3_cell + 1
+        ):
+            out[-1] = replace(prev, val=it.l3)
+            continue
+        if it.l3 is not None and (
+            (len(_CJK_CHAR.findall(it.l3)) < 2 and len(norm(it.l3)) < 3) or norm(it.l3).endswith("指标")
+        ):
+            if it.l1 or it.l2:
+                out.append(replace(it, l3=None, val=None))  # keep its category
+            continue
+        out.append(it)
+    if sum(1 for it in out if it.l3 and it.val) >= 2:  # both sides have theirs: the rest is specks
+        out = [it for it in out if not ((it.l3 and it.val is None) or (it.l3 is None and it.val and not (it.l1 or it.l2)))]
+    return out
+
+
+def recover_indicators(file: str, lines: list[Line], fuzzy: bool = False) -> tuple[list[Indicator], str]:
+    """The indicators of one KPI table's indicator rows, and the layout that was read.
+
+    ``fuzzy``: the grid is OCR output (see ``clean_ocr_grid``): two printings of an indicator
+    may differ by a misread character and are still one indicator."""
     rows = [parse_row(line) for line in lines if not line.noise]
+    if fuzzy:
+        rows = [_ocr_items(r) for r in rows]
     rows = [r for r in rows if r]
     right_start, header_sets = header_right_start(lines)
     widths = [len(r) for r in rows]
     folded = sum(1 for w in widths if w >= 3) >= 2
     if folded:
-        return _union(file, rows), "folded"
+        return _union(file, rows, fuzzy), "folded"
     if max(widths, default=0) <= 1 and header_sets <= 1:
         side = Side()
         for r in rows:
             for it in r:
                 side.take(it)
-        return [_indicator(file, it, (ANNUAL, PERIOD)) for it in side.out], "single"
+        return [_indicator(file, it, (ANNUAL, PERIOD), fuzzy=fuzzy) for it in side.out], "single"
     left, right = _assign(rows, right_start)
-    return _merge(file, left.out, right.out), "two-sided"
+    return _merge(file, left.out, right.out, fuzzy), "two-sided"
+
+
+# ---------------------------------------------------------------- OCR'd grids
+
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+# forms OCR prints for characters of the grid's labels (traditional or look-alike), one for one
+_LABEL_VARIANTS = str.maketrans("級數質時滿標產經濟務費", "级数质时满标产经济务费")
+GRID_HEADER = ("一级指标", "二级指标", "三级指标", "指标值")
+TABLE_NOISE = 5  # noise cells a whole KPI table must show to have its grid read as OCR output
+# how indicator names end (率, 数量, 时间 …): a name piece ending otherwise was cut by a line wrap
+_NAME_END = re.compile(r"[率数量度间性费用额人次期值比积项件台个本条份级果平效核训]\)?$|[)）]$")
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance of ``a`` and ``b``, or ``limit + 1`` once it exceeds ``limit``.
+
+    >>> edit_distance("主管管门", "主管部门", 1), edit_distance("项目设立业少要性", "项目设立必要性", 2)
+    (1, 2)
+    """
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+        if min(cur) > limit:
+            return limit + 1
+        prev = cur
+    return prev[-1]
+
+
+def noise_cell(text: str) -> bool:
+    """A cell OCR made of specks or of text from elsewhere on the page: no target, and hardly
+    Chinese ("—3X1810v", "and any tracking", "14.70°", "XX.fiZ.fil 种系").
+
+    >>> noise_cell("LEI,"), noise_cell("293 fr"), noise_cell("≥8人"), noise_cell("驻场人数"), noise_cell("100")
+    (True, True, False, False, False)
+    """
+    t = text.strip()
+    if not t:
+        return False
+    chars = re.sub(r"\s", "", t)
+    cjk = len(_CJK_CHAR.findall(chars))
+    if looks_like_value(t):  # but a comparator before Latin specks is no target (">> 200 API (NO.")
+        return cjk == 0 and bool(re.search(r"[A-Za-z]{2}", chars)) and not parse_target(t).quantitative
+    return cjk == 0 or cjk < 0.4 * len(chars)
+
+
+def misread_category(text: str) -> str | None:
+    """A category label as OCR prints it ("耐效指标", "满激度指标", "數量指标") → its spelling:
+    one character wrong, missing or extra (two for labels of seven characters or more).
+
+    >>> misread_category("耐效指标"), misread_category("服务对单满意度"), misread_category("驻场人数")
+    ('时效指标', '服务对象满意度', None)
+    """
+    k = norm(text).translate(_LABEL_VARIANTS)
+    if category(k):
+        return k
+    if len(k) < 4:
+        return None
+    for label in (*L1_LABELS, *L2_PARENT, AMBIGUOUS):
+        budget = 2 if len(label) >= 7 else 1
+        if edit_distance(k, label, budget) <= budget:
+            return label
+    return None
+
+
+def header_word(text: str) -> str | None:
+    """A header word of the grid as OCR prints it ("三級指标", "三级相标") → its spelling."""
+    k = norm(text).translate(_LABEL_VARIANTS)
+    if k in HEADER_TOKENS:
+        return k
+    return next((h for h in GRID_HEADER if len(k) == len(h) and edit_distance(k, h, 1) <= 1), None)
+
+
+def _header_word(text: str) -> bool:
+    return header_word(text) is not None
+
+
+def _label_word(word: str) -> bool:
+    return _header_word(word) or misread_category(word) is not None
+
+
+def _smeared(cells: list[str], neighbours: list[list[str]] = ()) -> bool:
+    """A row OCR printed over other rows: a cell holding two labels or more among its words, or
+    a cell of three words or more that repeats the start of the same column's cell on the line
+    before or after (OCR printing the rows below into it)."""
+    if any(sum(1 for w in c.split() if _label_word(w)) >= 2 for c in cells):
+        return True
+    for i, c in enumerate(cells):
+        if len(c.split()) < 3 or _label_word(c.split()[0]):
+            continue
+        for other in neighbours:
+            o = other[i].strip() if i < len(other) else ""
+            if o and o != c and len(c) >= 8 and o[:8] == c[:8]:
+                return True
+    return False
+
+
+def _bare_number(text: str) -> bool:
+    t = parse_target(text)
+    return t.quantitative and t.unit is None and t.comparator is None
+
+
+def _name_parts(text: str, k: int) -> list[str] | None:
+    """The ``k`` names of a cell that holds the names of ``k`` merged rows, or None."""
+    parts: list[str] = []
+    for w in text.split():
+        if parts and (re.fullmatch(r"[(（][^)）]*[)）]", w) or len(_CJK_CHAR.findall(w)) <= 2):
+            parts[-1] += w  # a unit remark "(万)" or a wrapped line's last characters
+        else:
+            parts.append(w)
+    while len(parts) > k:
+        cut = next((i for i in range(len(parts) - 1) if not _NAME_END.search(parts[i])), None)
+        if cut is None:
+            return None
+        parts[cut:cut + 2] = [parts[cut] + parts[cut + 1]]
+    return parts if len(parts) == k and not any(looks_like_value(p) for p in parts) else None
+
+
+def _split_merged_rows(line: Line, cells: list[str]) -> list[Line]:
+    """A line that holds two rows or more, their names and their targets each in one cell
+    ("故障处理及时性 尾歇控制数 (万)" | "及时 ≤70.6万元") → one line per row."""
+    filled = [i for i, c in enumerate(cells) if c]
+    splits: dict[int, list[str]] = {}
+    k = 0
+    for a, b in zip(filled, filled[1:]):
+        values = cells[b].split()
+        if len(values) < 2 or not all(looks_like_value(v, after_indicator=True) for v in values):
+            continue
+        names = _name_parts(cells[a], len(values))
+        if names and (k in (0, len(values))):
+            k = len(values)
+            splits[a], splits[b] = names, values
+    if not splits:
+        return [replace(line, cells=cells)]
+    out = []
+    for m in range(k):
+        row = [splits[i][m] if i in splits else (c if m == 0 else "") for i, c in enumerate(cells)]
+        out.append(replace(line, cells=row))
+    return out
+
+
+def clean_ocr_grid(lines: list[Line], ocr: bool | None = None) -> tuple[list[Line], list[str], bool]:
+    """OCR'd indicator rows → rows the grammar can read, notes on what was left out, and whether
+    the grid is read as OCR output: ``ocr``, or when None, whether a cell of it is noise
+    (``noise_cell``); otherwise the lines are returned untouched. Rules, each for what OCR does
+    to a grid:
+
+    - noise cells are emptied;
+    - a header word printed in front of a cell's content ("指标值 ≥3000条") is dropped, and a
+      misread header word or category label is read as the one it stands for ("三級指标",
+      "耐效指标" → 时效指标, see ``misread_category``);
+    - a row printed over other rows (``_smeared``: a cell holding two labels) cannot be read: it
+      is left out, and said so;
+    - the left column's broken 绩效指标 label ("缋", "效指"), and a bare number (no unit, no
+      comparator) that follows no indicator name — the page margin's figures — are emptied;
+    - a line holding several rows, names and targets each in one cell, becomes one line per row.
+    """
+    if ocr is None:
+        ocr = any(noise_cell(c) for line in lines if not line.noise for c in line.cells)
+    if not ocr:
+        return lines, [], False
+    header_end = None  # the header's last column: bare numbers right of it are the page margin's
+    for line in lines:
+        cols = [i for i, c in enumerate(line.cells) if c.strip() and _header_word(c)]
+        if len(cols) >= 2:
+            header_end = max(cols)
+            break
+    out: list[Line] = []
+    smeared: list[int] = []
+    dropped = 0
+    live = [line for line in lines if not line.noise]
+    for n, line in enumerate(live):
+        cells = []
+        for i, c in enumerate(line.cells):
+            t = c.strip()
+            words = t.split()
+            if len(words) > 1 and _header_word(words[0]):
+                t = " ".join(words[1:])
+            if t and (
+                noise_cell(t)
+                or (i == 0 and (_bare_number(t) or (
+                    len(norm(t)) <= 4 and not looks_like_value(t) and not misread_category(t) and not _header_word(t)
+                )))
+            ):
+                dropped += 1
+                t = ""
+            elif t:
+                t = header_word(t) or misread_category(t) or t
+            cells.append(t)
+        if _smeared(cells, [live[m].cells for m in (n - 1, n + 1) if 0 <= m < len(live)]):
+            smeared.append(line.no)
+            continue
+        for i, t in enumerate(cells):
+            if t and _bare_number(t):
+                before = next((c for c in reversed(cells[:i]) if c), None)
+                if (
+                    before is None or category(before) or looks_like_value(before) or before in HEADER_TOKENS
+                    or (header_end is not None and i > header_end)
+                ):
+                    dropped += 1
+                    cells[i] = ""
+        out.extend(_split_merged_rows(line, cells))
+    notes = [f"{dropped} cells of OCR noise left out of the indicator grid"] if dropped else []
+    if smeared:
+        notes.append(
+            f"indicator rows on lines {', '.join(map(str, smeared))} cannot be read (OCR printed them over each other): left out"
+        )
+    return out, notes, True

@@ -4,16 +4,30 @@ The table is read by its labels, not by cell positions: a label cell (项目名�
 实施期资金总额 …) owns the value cells that follow it on its line, whether the label and value
 share a cell ("实施单位 大同市人民政府信息化中心") or not. Values that landed on the wrong row
 (a shifted 项目名称 row that shows the department code) are recognised by their shape.
+
+OCR output (seed 002) needs more, each rule for something OCR does, none keyed on a document:
+labels misread by a character, cut over cells or printed in traditional forms
+(``_misread_label``, ``_tokens``); names and figures printed in pieces (``join_pieces``,
+``read_figures``); a document number broken over cells (``kg.policy.docno.rejoin_docnos``); a
+noisy indicator grid (``kg.extract.indicators.clean_ocr_grid``); a page printed twice
+(``merge_continued``). What cannot be read is left out and ``KpiTable.notes`` says what and why.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
+from difflib import SequenceMatcher
+from functools import lru_cache
 
-from kg.extract.indicators import HEADER_TOKENS, category, norm, recover_indicators
-from kg.model import Department, KpiBlock, KpiTable, Line
+from kg.extract.indicators import (
+    HEADER_TOKENS, TABLE_NOISE, category, clean_ocr_grid, edit_distance, l2_canonical, noise_cell, norm,
+    recover_indicators,
+)
+from kg.model import Department, Indicator, KpiBlock, KpiTable, Line
 from kg.money import parse_amount
+from kg.policy.docno import iter_docnos, rejoin_docnos
 
 # label → the spellings documents print (matched after removing spaces and colons)
 LABELS: dict[str, tuple[str, ...]] = {
@@ -53,10 +67,22 @@ _DEPT = re.compile(r"^(\d{2,4})\s*[-－—–~～]\s*(.+?)\s*(?:[\[【(（]部�
 _YEAR_LINE = re.compile(r"^[(（]\s*\d{4}\s*年度\s*[)）]$")
 _STAMP = re.compile(r"^\d{8,14}$")
 _PERIOD_VALUE = re.compile(r"^\d{1,2}年$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+# Characters OCR prints for those of the labels: traditional or look-alike forms (one for one,
+# so offsets in a cell stay valid).
+_VARIANTS = str.maketrans(
+    "資財級額項總據況標數門單實実計劃屬縣県區設籌經辦聯係話電報負責證業",
+    "资财级额项总据况标数门单实实计划属县县区设筹经办联系话电报负责证业",
+)
+# what a label's key leaves out: spaces, punctuation and brackets OCR adds or drops around it
+_KEY_DROP = re.compile(r"[\s:：;；,，.。、·_'\"“”‘’\[\]【】〔〕<>《》!！?？*~～\-—]")
 
 
 def _key(text: str) -> str:
-    return re.sub(r"[\s:：]", "", text).replace("（", "(").replace("）", ")")
+    t = text.translate(_VARIANTS).replace("（", "(").replace("）", ")")
+    return _KEY_DROP.sub("", t)
 
 
 def _spelling_re(spelling: str) -> str:
@@ -74,6 +100,62 @@ _LABEL_RES = [
 ]
 _LABEL_RES.sort(key=lambda x: -len(x[1].pattern))
 _MONEY_KEYS = [(_key(s), label) for label in MONEY_LABELS for s in LABELS[label]]
+_SPELLING_KEYS = sorted({(_key(s), label) for label, ss in LABELS.items() for s in ss}, key=lambda x: -len(x[0]))
+_LONGEST = max(len(k) for k, _ in _SPELLING_KEYS)
+_MONEY_STARTS = {_key(s)[0] for label in MONEY_LABELS for s in LABELS[label]} | {"其", "資", "財", "級"}
+
+
+@lru_cache(maxsize=8192)
+def _misread_label(token: str) -> tuple[str, float] | None:
+    """A cell that is a label as OCR misreads it, alone in its cell: (label, cost).
+
+    Rules (labels of four characters or more; shorter ones must be exact):
+    - the cell is the label with one character wrong, missing or extra ("主管管门及代码",
+      "立项依依据", "目名称"); two for labels of seven characters or more ("项目设立业少要性");
+    - the cell is the label cut at the end of its cell, at least three characters and 60 % of
+      it ("项目名", "项目属"), with at most one character wrong when it has four or more
+      ("年度资金点"). A cut label costs half a misread character more.
+    Traditional or look-alike forms (資, 財, 級 …) count as the characters they stand for.
+    """
+    k = _key(token)
+    if k.startswith("其中"):
+        k = k[2:]
+    if not 3 <= len(k) <= _LONGEST + 2:
+        return None
+    best: tuple[str, float] | None = None
+    chars = set(k)
+    for spelling, label in _SPELLING_KEYS:
+        n = len(spelling)
+        if n < 4 or len(k) > n + 2 or len(chars & set(spelling)) < min(len(k), n) - 2:
+            continue
+        budget = 2 if n >= 7 else 1
+        d = edit_distance(k, spelling, budget)
+        cost: float | None = d if d <= budget else None
+        if len(k) < n and len(k) >= max(3, 0.6 * n):
+            d = edit_distance(k, spelling[: len(k)], 1 if len(k) >= 4 else 0)
+            if d <= (1 if len(k) >= 4 else 0) and (cost is None or d + 0.5 < cost):
+                cost = d + 0.5
+        if cost is not None and (best is None or cost < best[1]):
+            best = (label, cost)
+    return best
+
+
+@lru_cache(maxsize=8192)
+def _label_of(token: str) -> tuple[str, str, float] | None:
+    """(label, the value written in the same cell, cost) — cost 0 for a label as spelled."""
+    t = token.translate(_VARIANTS)  # one character for one: offsets are those of ``token``
+    for label, rx in _LABEL_RES:
+        m = rx.match(t)
+        if m:
+            return label, token[m.end():].strip(), 0.0
+    k = _key(token)
+    k = k[2:] if k.startswith("其中") else k
+    if len(k) >= 5:
+        for spelling, label in _MONEY_KEYS:
+            if spelling.startswith(k):
+                return label, "", 0.5
+    got = _misread_label(token)
+    return (got[0], "", got[1]) if got else None
 
 
 def split_label(token: str) -> tuple[str | None, str]:
@@ -91,18 +173,34 @@ def split_label(token: str) -> tuple[str | None, str]:
     ('市县', '')
     >>> split_label("大同市人民政府信息化中心")
     (None, '大同市人民政府信息化中心')
+
+    OCR misreads (see ``_misread_label``):
+
+    >>> split_label("主管管门及代码"), split_label("年度資金总額:"), split_label("项目名")
+    (('主管部门', ''), ('年度资金总额', ''), ('项目名称', ''))
     """
-    for label, rx in _LABEL_RES:
-        m = rx.match(token)
-        if m:
-            return label, token[m.end():].strip()
-    k = _key(token)
-    k = k[2:] if k.startswith("其中") else k
-    if len(k) >= 5:
-        for spelling, label in _MONEY_KEYS:
-            if spelling.startswith(k):
-                return label, ""
-    return None, token.strip()
+    got = _label_of(token)
+    return (got[0], got[1]) if got else (None, token.strip())
+
+
+def _joinable(tok: str) -> bool:
+    """Could this cell be the first piece of a label split over cells? (not a number, not one mark)"""
+    return len(tok) >= 2 and bool(_CJK.search(tok)) and parse_amount(tok) is None
+
+
+def _split_inner(col: int, tok: str) -> list[tuple[int, str]]:
+    """A cell that holds a figure and then a money label ("3,937,100 年度资金总额;") → two cells."""
+    cuts = [0]
+    for m in re.finditer(r"\s+", tok):
+        if tok[m.end():m.end() + 1] not in _MONEY_STARTS:
+            continue
+        got = _label_of(tok[m.end():])
+        head = tok[cuts[-1]:m.start()]
+        if got and got[2] <= 0.5 and got[0] in MONEY_LABELS and (not _CJK.search(head) or _label_of(head)):
+            cuts.append(m.end())
+    if len(cuts) == 1:
+        return [(col, tok)]
+    return [(col, tok[a:b].strip()) for a, b in zip(cuts, cuts[1:] + [len(tok)]) if tok[a:b].strip()]
 
 
 @dataclass
@@ -110,22 +208,40 @@ class _Cell:
     label: str | None
     values: list[str] = field(default_factory=list)
     line: Line | None = None
+    cols: list[int] = field(default_factory=list)  # the cell index of each value
+    col: int = -1  # the cell index of the label
 
 
-def _tokens(line: Line) -> list[str]:
-    """The line's cells, with a label the converter split over two cells ("项目名" + "称") joined."""
-    toks = line.tokens
-    out: list[str] = []
+def _tokens(line: Line) -> list[tuple[int, str]]:
+    """The line's cells (index, text), with a label the converter split over two or three cells
+    ("项目名" + "称", "保证" + "项目实施的" + "制度、措施") joined, and a figure written in the
+    cell of the next label split off it."""
+    toks = [(i, c.strip()) for i, c in enumerate(line.cells) if c.strip()]
+    out: list[tuple[int, str]] = []
     i = 0
     while i < len(toks):
-        tok = toks[i]
-        if i + 1 < len(toks) and split_label(tok)[0] is None and len(tok) >= 2:
-            label, rest = split_label(tok + toks[i + 1])
-            if label and not rest:
-                out.append(tok + toks[i + 1])
-                i += 2
-                continue
-        out.append(tok)
+        col, tok = toks[i]
+        own = _label_of(tok)
+        joined = None
+        if _joinable(tok) and (own is None or (own[2] > 0 and not own[1])):
+            nxt = _label_of(toks[i + 1][1]) if i + 1 < len(toks) else None
+            for span in (2, 3):
+                parts = [t for _, t in toks[i:i + span]]
+                if len(parts) < span or (nxt is not None and nxt[2] == 0) or any(_fragment(t) for t in parts):
+                    break  # the next cell is a label of its own, or a figure: this one is a value
+                got = _label_of("".join(parts))
+                # a cut label absorbs the next cell's one character even misread ("项目名" + "轮")
+                better = own is None or got is not None and (
+                    got[2] < own[2]
+                    or (own[2] == 0.5 and span == 2 and len(parts[1]) == 1 and got[2] <= 1 and toks[i + 1][0] == col + 1)
+                )
+                if got and not got[1] and better and (joined is None or got[2] < joined[2]):
+                    joined = span, "".join(parts), got[2]
+        if joined:
+            out.append((col, joined[1]))
+            i += joined[0]
+            continue
+        out.extend(_split_inner(col, tok))
         i += 1
     return out
 
@@ -133,14 +249,15 @@ def _tokens(line: Line) -> list[str]:
 def _runs(line: Line) -> list[_Cell]:
     """The (label, values) runs of one line."""
     runs: list[_Cell] = []
-    for tok in _tokens(line):
+    for col, tok in _tokens(line):
         label, rest = split_label(tok)
         if label:
-            runs.append(_Cell(label, [rest] if rest else [], line))
+            runs.append(_Cell(label, [rest] if rest else [], line, [col] if rest else [], col))
         elif runs:
             runs[-1].values.append(rest)
+            runs[-1].cols.append(col)
         else:
-            runs.append(_Cell(None, [rest], line))
+            runs.append(_Cell(None, [rest], line, [col]))
     return runs
 
 
@@ -206,6 +323,176 @@ def cut(lines: list[Line]) -> tuple[list[Line], list[Line], list[Line], list[Lin
     return head, goals, grid, footer
 
 
+# ---------------------------------------------------------------- figures printed in pieces
+
+_GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+_PLAIN = re.compile(r"^\d+(?:\.\d+)?$")
+_DOTTED = re.compile(r"^\d{1,3}(?:[.,]\d{3}){2,}$|^\d{1,3}\.\d{3}(?:,\d{3})+$")  # 5.118.900, 3.340,000
+
+
+def _fragment(cell: str) -> str | None:
+    """A cell as a piece of a printed figure ("7, 258", "06,000", "3, (" → "3,"), else None."""
+    t = re.sub(r"\s", "", cell).replace("，", ",").rstrip("(（/|\\")
+    return t if re.fullmatch(r"\d[\d,.]*", t) else None
+
+
+def _well_formed(t: str) -> str | None:
+    """``t`` as a figure with commas between thousands, or None when it is not one.
+
+    >>> _well_formed("706,000"), _well_formed("5.118.900"), _well_formed("3.340,000"), _well_formed("74.50")
+    ('706,000', '5,118,900', '3,340,000', '74.50')
+    >>> _well_formed("5,1118,900"), _well_formed("06,000"), _well_formed("2,")
+    (None, None, None)
+    """
+    if len(t) > 1 and t[0] == "0" and t[1] != ".":
+        return None  # no figure starts with a zero
+    if _GROUPED.match(t) or _PLAIN.match(t):
+        return t
+    if _DOTTED.match(t):
+        return t.replace(".", ",")
+    return None
+
+
+def _overlap(a: str, b: str) -> str | None:
+    """``a + b`` without the digit printed on both sides of the cell break ("59" + "98,800",
+    "2," + "2,647,000")."""
+    a = a.rstrip(",.")
+    return a[:-1] + b if a and b and a[-1] == b[0] else None
+
+
+def _short(t: str) -> bool:
+    """A figure too short to be a whole amount when a grouped one follows it ("2.3", "59")."""
+    return "," not in t and len(t.replace(".", "")) <= 3 and t != "0"
+
+
+@dataclass
+class Reading:
+    """One figure read from the cells after a money label.
+
+    ``how``: "read" (one cell), "joined" (cells that only together form the figure: "7" + "06,000"),
+    "reconstructed" (a digit printed on both sides of the break taken once: "59" + "98,800"),
+    "unreadable" (pieces that form no figure: "2.3" + "750,000"; ``amount`` is None).
+    """
+
+    amount: Decimal | None
+    how: str
+    raw: str
+    cols: list[int]
+
+
+def read_figures(cells: list[tuple[int, str]]) -> list[Reading]:
+    """The figures of the cells after a money label, in order; text cells between them are skipped.
+
+    A figure may be printed over several cells; they are joined when their concatenation (or,
+    failing that, with a thousands separator between them) is a well-formed figure. A digit
+    printed at the end of one cell and again at the start of the next is taken once, and the
+    reading says so. Pieces that form no figure are reported as unreadable: nothing is guessed.
+
+    >>> [(r.amount, r.how) for r in read_figures([(7, "7"), (8, "06,000"), (9, ". 1")])]
+    [(Decimal('706000'), 'joined')]
+    >>> [(r.amount, r.how) for r in read_figures([(6, "1,"), (7, "555, 400")])]
+    [(Decimal('1555400'), 'joined')]
+    >>> [(r.amount, r.how) for r in read_figures([(7, "59"), (8, "98, 800")])]
+    [(Decimal('598800'), 'reconstructed')]
+    >>> [(r.amount, r.how, r.raw) for r in read_figures([(7, "2.3"), (8, "750, 000"), (9, "- 7")])]
+    [(None, 'unreadable', '2.3 750, 000')]
+    >>> [r.amount for r in read_figures([(4, "0"), (6, "0"), (7, "74.50")])]
+    [Decimal('0'), Decimal('0'), Decimal('74.50')]
+    """
+    out: list[Reading] = []
+    i = 0
+    while i < len(cells):
+        col, cell = cells[i]
+        acc = _fragment(cell)
+        if acc is None:
+            i += 1
+            continue
+        raw, cols, how = [cell.strip()], [col], "read"
+        i += 1
+        while i < len(cells) and acc is not None:
+            nxt = _fragment(cells[i][1])
+            if nxt is None:
+                break
+            whole = _well_formed(acc)
+            continues = (
+                whole is None  # "1,", "5,11": the figure goes on in the next cell
+                or (nxt[0] == "0" and nxt != "0" and not nxt.startswith("0."))  # "06,000" starts no figure
+                or (_short(acc) and bool(_GROUPED.match(nxt) or (len(nxt) >= 4 and _PLAIN.match(nxt))))
+            )
+            if not continues:
+                break  # a figure of its own follows (the other side, or noise)
+            raw.append(cells[i][1].strip())
+            cols.append(cells[i][0])
+            i += 1
+            tries = ((acc + nxt, "joined"), (acc + "," + nxt, "joined"), (_overlap(acc, nxt), "reconstructed"))
+            joined = next(((c, k) for c, k in tries if c and _well_formed(c)), None)
+            if joined is None:
+                acc = None
+            else:
+                acc = joined[0]
+                how = "reconstructed" if "reconstructed" in (how, joined[1]) else "joined"
+        value = _well_formed(acc) if acc is not None else None
+        amount = parse_amount(value) if value else None
+        out.append(Reading(amount, how if amount is not None else "unreadable", " ".join(raw), cols))
+    return out
+
+
+# ---------------------------------------------------------------- names printed in pieces
+
+_EDGE_JUNK = re.compile(r"^[^\u4e00-\u9fff(（A-Za-z0-9“\"]+|[^\u4e00-\u9fff)）A-Za-z0-9”\"]+$")
+_LONE_LATIN = re.compile(r"(?<=[\u4e00-\u9fff])[A-Za-z](?=[\u4e00-\u9fff])")
+_INNER_MARK = re.compile(r"(?<=[\u4e00-\u9fff])[:：;；|](?=[\u4e00-\u9fff])")
+_NAME_LABEL_TAILS = ("称", "名称", "目名称")
+
+
+def _mostly_cjk(text: str) -> bool:
+    chars = re.sub(r"\s", "", text)
+    cjk = len(_CJK.findall(chars))
+    return cjk > 0 and cjk >= 0.5 * len(chars)
+
+
+def join_pieces(pieces: list[str]) -> str:
+    """Cells of one name → the name: OCR noise cells (mostly not Chinese) left out, stray marks at
+    the cells' edges dropped, and a character printed at the end of one cell and again at the
+    start of the next taken once.
+
+    >>> join_pieces(["坂", "成市云平台", "运维项目", "7"])
+    '坂成市云平台运维项目'
+    >>> join_pieces(["热线受理中心", "心运营管理", "运营管理及人员外包服务费用"])
+    '热线受理中心运营管理及人员外包服务费用'
+    >>> join_pieces(["1941", "5相4", "电子i", "政务外网运", "维服务项目"])
+    '电子政务外网运维服务项目'
+    """
+    name = ""
+    for p in pieces:
+        if not _mostly_cjk(p):
+            continue
+        p = _EDGE_JUNK.sub("", re.sub(r"\s+", "", p))
+        k = min(len(name), len(p))
+        while k and not (name.endswith(p[:k]) and _CJK.match(p[0])):
+            k -= 1
+        name += p[k:]
+    return _INNER_MARK.sub("", _LONE_LATIN.sub("", name))
+
+
+def _bare_name(tokens: list[str]) -> str | None:
+    """A name printed above the table (or on a 项目名称 row whose label OCR lost)."""
+    cand = [t for t in tokens if not _YEAR_LINE.match(t) and not _STAMP.match(t)]
+    if len(cand) > 1 and cand[0] in _NAME_LABEL_TAILS:
+        cand = cand[1:]  # what is left of the label
+    if len(cand) <= 1:
+        return cand[-1] if cand else None
+    return join_pieces(cand) or cand[-1]
+
+
+def _amount_note(what: str, r: Reading) -> str | None:
+    if r.how == "unreadable":
+        return f"{what} cannot be read ('{r.raw}'): left out"
+    if r.how == "reconstructed":
+        return f"{what} read as {r.amount:,} from '{r.raw}' (a digit printed on both sides of a cell break taken once)"
+    return None
+
+
 def read_head(table: KpiTable, lines: list[Line], file: str) -> None:
     """项目名称, 主管部门及代码, 实施单位, 项目属性, 项目期, the money block and the text cells."""
     names: list[tuple[str, Line]] = []
@@ -213,7 +500,9 @@ def read_head(table: KpiTable, lines: list[Line], file: str) -> None:
     money_seen: dict[str, int] = {}
     stray_period: str | None = None
     current_text: str | None = None
+    texts: dict[str, list[str]] = {}
     labelled = False
+    annual_col: int | None = None  # the last cell of the 年度资金总额 figure: further right is the page margin
     for line in lines:
         runs = _runs(line)
         if not any(r.label for r in runs):
@@ -221,22 +510,39 @@ def read_head(table: KpiTable, lines: list[Line], file: str) -> None:
             if "绩效目标" in text:
                 table.title = text
             elif current_text and len(line.tokens) == 1:
-                table.fields[current_text] += text  # a text cell continued on the next line
+                texts[current_text].append(text)  # a text cell continued on the next line
             elif not labelled:  # a bare name printed above the table
-                cand = [t for t in line.tokens if not _YEAR_LINE.match(t) and not _STAMP.match(t)]
-                if cand:
-                    names.append((cand[-1], line))
+                bare = _bare_name(line.tokens)
+                if bare:
+                    names.append((bare, line))
             continue
         labelled = True
+        in_line: dict[str, int] = {}
+        figures_after: dict[str, list[int]] = {}  # per money label: how many figures each printing owns
         for r in runs:
-            label, values = r.label, [v for v in r.values if v]
+            in_line[r.label or ""] = in_line.get(r.label or "", 0) + 1
+            if r.label in MONEY_LABELS:
+                figures_after.setdefault(r.label, []).append(len(read_figures([(c, v) for c, v in zip(r.cols, r.values) if v])))
+        seen_in_line: dict[str, int] = {}
+        for r in runs:
+            label = r.label
+            cells = [(c, v) for c, v in zip(r.cols, r.values) if v]
+            values = [v for _, v in cells]
             if label == "项目名称":
+                plain = []
                 for v in values:
                     d = _department(v)
                     if d:  # the row shifted: the department code stands where the name should
                         table.department = table.department or d
                     else:
-                        names.insert(0, (v, line))
+                        plain.append(v)
+                if len(plain) > 1:  # a name OCR printed over several cells
+                    joined = join_pieces(plain)
+                    if joined:
+                        table.notes.append(f"项目名称 read from {len(plain)} cells: {' | '.join(plain)}")
+                        plain = [joined]
+                for v in reversed(plain):
+                    names.insert(0, (v, line))
             elif label == "主管部门":
                 for v in _join_split_department(values):
                     d = _department(v)
@@ -246,26 +552,56 @@ def read_head(table: KpiTable, lines: list[Line], file: str) -> None:
                     elif not d:
                         units.append(v)  # the implementing unit, printed without its label
             elif label == "实施单位" and values:
-                table.implementing_unit = values[0]
+                unit = values[0]
+                if len(values) > 1 and len(_CJK.findall(unit)) < 4 and _ORGAN.search(values[1]):
+                    unit = join_pieces(values[:2])  # "晋城" + "市数据局"
+                table.implementing_unit = unit
             elif label == "项目属性" and values:
                 table.attribute = values[0]
             elif label == "项目期" and values and not _STAMP.match(values[0]):
                 table.period = values[0]
             elif label in MONEY_LABELS:
                 stray_period = next((v.strip() for v in values if _PERIOD_VALUE.match(v.strip())), stray_period)
-                for amount in (a for a in map(parse_amount, values) if a is not None):
-                    n = money_seen.get(label, 0)  # the first figure of a label is the 实施期 side
-                    money_seen[label] = n + 1
+                readings = read_figures(cells)
+                # a label printed twice on its line owns one figure per side — unless the figures of
+                # both sides follow its first printing and none its second (cells shuffled); printed
+                # once, it owns the figures of both sides; otherwise the n-th printing is its side
+                n = money_seen.get(label, 0)
+                counts = figures_after[label]
+                if in_line[label] > 1 and not (counts[0] >= 2 and not any(counts[1:])):
+                    seen_in_line[label] = seen_in_line.get(label, 0) + 1
+                    n = seen_in_line[label] - 1
+                    readings = readings[:1]
+                else:
+                    readings = readings[:2]
+                money_seen[label] = max(money_seen.get(label, 0), n + max(1, len(readings)))
+                for k, reading in enumerate(readings):
+                    side = PERIOD if n + k == 0 else ANNUAL
+                    if label == "年度资金总额":
+                        side = ANNUAL
+                        annual_col = max(reading.cols)
+                    elif label == "实施期资金总额":
+                        side = PERIOD
+                    elif side == ANNUAL and annual_col is not None and min(reading.cols) > max(annual_col, r.col + 2):
+                        continue  # right of the figures' column, away from its label: the page margin's noise
+                    what = label if label.endswith("总额") else f"{side} {LEVELS[label]}"
+                    note = _amount_note(what, reading)
+                    if note:
+                        table.notes.append(note)
+                    if reading.amount is None:
+                        continue
                     if label == "实施期资金总额":
-                        table.period_total = amount
+                        table.period_total = table.period_total if table.period_total is not None else reading.amount
                     elif label == "年度资金总额":
-                        table.annual_total = amount
+                        table.annual_total = table.annual_total if table.annual_total is not None else reading.amount
                     else:
-                        table.funding[(PERIOD if n == 0 else ANNUAL, LEVELS[label])] = amount
+                        table.funding.setdefault((side, LEVELS[label]), reading.amount)
             elif label in TEXT_FIELDS:
                 current_text = label
-                table.fields[label] = "".join(values).strip()
-                table.field_spans[label] = line.span(file, table.fields[label])
+                texts[label] = values
+                table.field_spans[label] = line.span(file, "".join(values).strip())
+    for label, cells in texts.items():
+        table.fields[label] = _field_text(table, label, cells)
     table.period = table.period or stray_period
     for name, line in names:
         if name and not _department(name):
@@ -274,6 +610,25 @@ def read_head(table: KpiTable, lines: list[Line], file: str) -> None:
             break
     if not table.implementing_unit and units:
         table.implementing_unit = units[0]
+    _check_split(table)
+
+
+def _field_text(table: KpiTable, label: str, cells: list[str]) -> str:
+    """A text cell's text; a document number OCR broke over two cells is put back together."""
+    cells, notes = rejoin_docnos(cells)
+    table.notes.extend(f"{label}: {n}" for n in notes)
+    return "".join(cells).strip()
+
+
+def _check_split(table: KpiTable) -> None:
+    """Say so when a side's funding split does not add up to its total (some figure is misread)."""
+    for side, total in ((PERIOD, table.period_total), (ANNUAL, table.annual_total)):
+        parts = {k: v for k, v in table.funding.items() if k[0] == side}
+        if total is None or not parts:
+            continue
+        s = sum(parts.values(), Decimal(0))
+        if s != total:
+            table.notes.append(f"{side} funding split adds up to {s:,}, not to its total {total:,}")
 
 
 def read_goals(lines: list[Line]) -> dict[str, str]:
@@ -305,35 +660,97 @@ def parse_kpi(block: KpiBlock, file: str, keep_personal: bool = False) -> KpiTab
     table.lines = (lines[0].no, lines[-1].no)
     read_head(table, head, file)
     table.goals = read_goals(goals + grid[:1])
-    table.indicators, layout = recover_indicators(file, grid)
-    if layout != "two-sided":
+    noisy = sum(1 for line in lines for c in line.cells if noise_cell(c)) >= TABLE_NOISE
+    grid, grid_notes, ocr = clean_ocr_grid(grid, True if noisy else None)
+    table.notes.extend(grid_notes)
+    table.indicators, layout = recover_indicators(file, grid, fuzzy=ocr)
+    if not table.indicators:
+        table.notes.append("no indicator can be read from the table")
+    elif layout != "two-sided":
         table.notes.append(f"indicator grid read as {layout} layout")
     if keep_personal:
         table.personal = read_footer(footer)
     return table
 
 
+def _same_indicator(a: Indicator, b: Indicator) -> bool:
+    """Two printings of one indicator: the same 二级 and target, names equal or misread apart."""
+    if l2_canonical(a.l2) != l2_canonical(b.l2) or norm(a.target.text) != norm(b.target.text):
+        return False
+    x, y = norm(a.l3), norm(b.l3)
+    return x == y or SequenceMatcher(None, x, y).ratio() >= 0.8
+
+
+def merge_tables(into: KpiTable, other: KpiTable, why: str) -> KpiTable:
+    """Fold ``other`` (the same table printed again, or its continuation) into ``into``: each
+    indicator once, the fields, figures and name ``into`` could not read taken from ``other``."""
+    into.indicators.extend(i for i in other.indicators if not any(_same_indicator(i, j) for j in into.indicators))
+    for k, v in other.fields.items():
+        # the same cell printed twice: keep the reading in which more document numbers can be read
+        if not into.fields.get(k) or _docnos(v) > _docnos(into.fields[k]):
+            into.fields[k] = v
+            into.field_spans[k] = other.field_spans[k]
+    for k, v in other.goals.items():
+        into.goals.setdefault(k, v)
+    for k, v in other.funding.items():
+        into.funding.setdefault(k, v)
+    for attr in ("annual_total", "period_total"):
+        mine, theirs = getattr(into, attr), getattr(other, attr)
+        what = "年度资金总额" if attr == "annual_total" else "实施期资金总额"
+        if mine is None and theirs is not None:
+            setattr(into, attr, theirs)
+            into.notes.append(f"{what} {theirs:,} read on lines {other.lines[0]}-{other.lines[1]}")
+        elif mine is not None and theirs is not None and mine != theirs:
+            into.notes.append(f"{what} reads {theirs:,} on lines {other.lines[0]}-{other.lines[1]}, {mine:,} here")
+    for attr in ("department", "implementing_unit", "attribute", "period"):
+        if getattr(into, attr) is None and getattr(other, attr) is not None:
+            setattr(into, attr, getattr(other, attr))
+    if _cjk_count(into.project_name) < 4 <= _cjk_count(other.project_name):
+        into.project_name, into.span = other.project_name, other.span
+    into.lines = (min(into.lines[0], other.lines[0]), max(into.lines[1], other.lines[1]))
+    into.notes.extend(f"lines {other.lines[0]}-{other.lines[1]}: {n}" for n in other.notes)
+    into.notes.append(f"{why} on lines {other.lines[0]}-{other.lines[1]}")
+    return into
+
+
+def _docnos(text: str) -> int:
+    return sum(1 for _ in iter_docnos(text))
+
+
+def _cjk_count(text: str) -> int:
+    return len(_CJK.findall(text or ""))
+
+
+def _same_table(prev: KpiTable, t: KpiTable) -> bool:
+    """Is ``t`` ``prev`` printed again, or continued? Names and figures must agree together.
+
+    The old rule (continued pages): the same name, 年度资金总额 and implementing unit. For OCR'd
+    pages: names at least 0.8 alike, one of the two totals read on both pages and equal, and no
+    total read on both pages that differs.
+    """
+    if t.project_name and t.annual_total is not None and (t.project_name, t.annual_total, t.implementing_unit) == (
+        prev.project_name, prev.annual_total, prev.implementing_unit
+    ):
+        return True
+    from kg.extract.matching import name_similarity  # matching reads KPI tables; this only borrows its measure
+
+    if _cjk_count(prev.project_name) < 4 or _cjk_count(t.project_name) < 4:
+        return False
+    if name_similarity(prev.project_name, t.project_name) < 0.8:
+        return False
+    pairs = [(a, b) for a, b in ((prev.annual_total, t.annual_total), (prev.period_total, t.period_total)) if a is not None and b is not None]
+    return bool(pairs) and all(a == b for a, b in pairs)
+
+
 def merge_continued(tables: list[KpiTable]) -> list[KpiTable]:
-    """Join a table continued on the next page: the same project, amount and unit printed again
-    with the rest of its indicators."""
+    """Join a table continued on the next page, or printed twice: the same project and amount
+    printed again, with the rest of its indicators (see ``_same_table``)."""
     out: list[KpiTable] = []
     for t in tables:
         prev = out[-1] if out else None
-        if (
-            prev is not None
-            and t.project_name and t.annual_total is not None
-            and t.project_name == prev.project_name
-            and t.annual_total == prev.annual_total
-            and t.implementing_unit == prev.implementing_unit
-        ):
-            known = {(i.l2, i.l3, i.target.text) for i in prev.indicators}
-            prev.indicators.extend(i for i in t.indicators if (i.l2, i.l3, i.target.text) not in known)
-            prev.lines = (prev.lines[0], t.lines[1])
-            for k, v in t.fields.items():
-                if not prev.fields.get(k):
-                    prev.fields[k] = v
-                    prev.field_spans[k] = t.field_spans[k]
-            prev.notes.append(f"continued on lines {t.lines[0]}-{t.lines[1]}")
+        if prev is not None and _same_table(prev, t):
+            same_name = t.project_name == prev.project_name and t.annual_total == prev.annual_total
+            merge_tables(prev, t, "continued" if same_name else "printed again")
             continue
         out.append(t)
     return out

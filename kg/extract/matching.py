@@ -4,6 +4,20 @@ The two printings of one project differ: names are reworded or garbled ("Z财政
 in the table, "Z财政业务软件服务费" in its KPI table; an OCR "2" for "Z"), two projects can
 share a name (two "J日常工作经费"), and the KPI table gives yuan where the table rounds to
 0.01 万元. So a pair needs agreeing amounts *and* related names; the best pairs are taken first.
+
+OCR'd tables (seed 002) lose figures and garble names, so each side of a pair may rest on more
+than the one printed cell, every piece of evidence weighted by how directly it states the thing:
+
+- amount: the 年度资金总额 (full weight); else a 年度 funding figure (市县(区)财政资金 …: 0.8),
+  else a 成本指标 target, or the sum of them, which restates the budget (0.7). Those two must
+  agree to the yuan (or to the table's rounding): no 2 % tolerance for them. A figure OCR read
+  only in part ("2.3 | 750,000": leading digits lost) is no evidence at all — the KPI parser
+  leaves it out (and says so in the table's notes), so a suffix never counts as agreeing;
+- name: the printed 项目名称 (its similarity); else the row's name written out in the table's
+  own text — 项目概况, 立项依据 …, an indicator, a goal (0.7), for names of six characters or more.
+
+Both must pass the same thresholds as before; an unreadable amount or name is never made up by
+the other side's strength.
 """
 
 from __future__ import annotations
@@ -12,6 +26,7 @@ import re
 from decimal import Decimal
 from difflib import SequenceMatcher
 
+from kg.extract.indicators import l2_canonical
 from kg.model import KpiTable, Project, ProjectRow
 
 ROUNDING = Decimal(50)  # half of 0.01 万元: a KPI figure that rounds to the table's
@@ -54,10 +69,58 @@ def amount_agreement(kpi: Decimal | None, row: Decimal) -> float:
     return 0.0
 
 
+FUNDING_WEIGHT = 0.8
+COST_WEIGHT = 0.7
+TEXT_NAME = 0.7  # the row's name written out in the table's text
+COST = "成本指标"
+
+
+def amount_evidence(kpi: KpiTable) -> list[tuple[str, Decimal, float]]:
+    """The figures a KPI table prints for its year's money: (what, yuan, weight)."""
+    out: list[tuple[str, Decimal, float]] = []
+    if kpi.annual_total is not None:
+        out.append(("年度资金总额", kpi.annual_total, 1.0))
+    for (side, level), v in kpi.funding.items():
+        if side == "年度" and v:
+            out.append((f"年度 {level}", v, FUNDING_WEIGHT))
+    costs = [i.target.amount_yuan for i in kpi.indicators if i.target.amount_yuan and l2_canonical(i.l2) == COST]
+    for c in dict.fromkeys(costs):
+        out.append((COST, c, COST_WEIGHT))
+    if len(costs) > 1:
+        out.append((f"{COST} (sum)", sum(costs, Decimal(0)), COST_WEIGHT))
+    return out
+
+
+def best_amount(kpi: KpiTable, row: ProjectRow) -> tuple[float, str | None]:
+    """How well the table's figures agree with the row's amount, and which figure agrees best."""
+    best: tuple[float, str | None] = (0.0, None)
+    for what, amount, weight in amount_evidence(kpi):
+        a = amount_agreement(amount, row.amount)
+        if weight < 1 and a < 0.9:
+            a = 0.0  # only the total may differ by a percent or two
+        if a * weight > best[0]:
+            best = (a * weight, what)
+    return best
+
+
+def _text_key(kpi: KpiTable) -> str:
+    texts = [*kpi.fields.values(), *kpi.goals.values(), *(i.l3 for i in kpi.indicators)]
+    return name_key("".join(texts).replace(" ", ""))
+
+
+def best_name(kpi: KpiTable, row: ProjectRow) -> tuple[float, str]:
+    """How well the table names the row: its 项目名称, or the row's name in its text."""
+    n = name_similarity(kpi.project_name, row.name)
+    key = name_key(row.name)
+    if n < TEXT_NAME and len(key) >= 6 and key in _text_key(kpi):
+        return TEXT_NAME, "text"
+    return n, "项目名称"
+
+
 def score(kpi: KpiTable, row: ProjectRow) -> float:
     """0 when the pair is implausible; otherwise higher is better."""
-    a = amount_agreement(kpi.annual_total, row.amount)
-    n = name_similarity(kpi.project_name, row.name)
+    a, _ = best_amount(kpi, row)
+    n, _ = best_name(kpi, row)
     if kpi.implementing_unit and row.subunit and name_similarity(kpi.implementing_unit, row.subunit) > 0.7:
         n = min(1.0, n + 0.05)
     if a >= 0.9 and n >= 0.3 or a >= 0.5 and n >= 0.6 or a > 0 and n >= 0.9:

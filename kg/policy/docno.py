@@ -31,7 +31,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-__all__ = ["DocNo", "parse_docno", "canonical_docno", "iter_docnos", "to_halfwidth_digits"]
+__all__ = ["DocNo", "parse_docno", "canonical_docno", "iter_docnos", "to_halfwidth_digits", "rejoin_docnos"]
 
 
 @dataclass(frozen=True)
@@ -204,3 +204,79 @@ def canonical_docno(text: str) -> str | None:
     """
     docno = parse_docno(text)
     return None if docno is None else docno.canonical
+
+
+# ---------------------------------------------------------------- numbers broken over cells
+
+# a piece that ends inside a number: the code, then what came of the year and serial before the
+# break ("晋市审管批[202", "晋市政发【20:", "晋政信函【2021", "晋市僖字2018[10]"); stray marks may follow
+_BROKEN_HEAD = re.compile(
+    f"[{_CJK}]{{2}}{_WS}(?:{_OPEN}{_WS}(?P<digits>\\d{{0,4}})(?:{_WS}{_CLOSE}{_WS}(?:第{_WS})?\\d{{0,6}})?"
+    f"|(?:19|20)\\d\\d{_WS}(?:{_OPEN}{_WS}\\d{{0,6}}{_WS}{_CLOSE}?)?)[:：;；,，.。]*$"
+)
+# the rest of a number whose year was cut ("2]310号", "21】20号"): to tell a join that would need a
+# year of other than four digits
+_YEAR_TAIL = re.compile(f"^(?P<digits>\\d{{1,4}}){_WS}{_CLOSE}{_WS}(?:第{_WS})?\\d{{1,6}}{_WS}号")
+_TRAILING_MARKS = re.compile("[:：;；,，.。]+$")
+
+
+def _spanning(head: str, tail: str) -> tuple[int, int, DocNo] | None:
+    """The number that ``head + tail`` holds across the junction, if any."""
+    joined = head + tail
+    return next(((s, e, d) for s, e, d in iter_docnos(joined) if s < len(head) < e and d.kind == "docno"), None)
+
+
+def rejoin_docnos(cells: list[str], window: int = 2) -> tuple[list[str], list[str]]:
+    """The cells of one text cell of a table, with each document number the converter broke over
+    two cells put back together, and notes on what was joined or could not be.
+
+    OCR prints a wrapped cell as several cells, each holding lines separated by spaces. A piece
+    that ends inside a number ("晋市审管批[202", "晋市僖字2018[10]") is joined with the first piece
+    of the same or the next ``window`` cells that completes it ("2]310号", "号《关于…") — only when
+    the joined text reads as one number: a year of four digits, a serial, 号. No digit is added
+    or dropped; stray marks between the pieces (":") are.
+
+    >>> cells, notes = rejoin_docnos(["根据《晋市审管批[202 的批复", "2]310号》晋城市行政审", "批服务管理局"])
+    >>> cells, notes
+    (['根据《晋市审管批[2022]310号》晋城市行政审 的批复', '', '批服务管理局'], ['joined the number broken as 晋市审管批[202 | 2]310号'])
+    >>> rejoin_docnos(["根据晋市僖字2018[10] 政审批局", "号《关于大数据政务云"])[0]
+    ['根据晋市僖字2018[10]号《关于大数据政务云 政审批局', '']
+    >>> rejoin_docnos(["根据《晋市审管批[202 的批复", "22]310号》"])[1]
+    ['a number broken as 晋市审管批[202 | 22]310号 is left as printed: its year would not have four digits']
+    >>> rejoin_docnos(["晋财综〔2024〕37号"])
+    (['晋财综〔2024〕37号'], [])
+    """
+    pieces = [[p for p in re.split(r"\s+", c.strip()) if p] for c in cells]
+    notes: list[str] = []
+    changed: set[int] = set()
+    for ci, cell in enumerate(pieces):
+        for pi, piece in enumerate(cell):
+            m = _BROKEN_HEAD.search(piece)
+            if not m:
+                continue
+            head = _TRAILING_MARKS.sub("", piece)
+            code = head[_run_start(head, m.start() + 2):]
+            done = False
+            for cj in range(ci, min(len(pieces), ci + window + 1)):
+                for pj in range(pi + 1 if cj == ci else 0, len(pieces[cj])):
+                    tail = pieces[cj][pj]
+                    hit = _spanning(head, tail)
+                    if hit is None:
+                        t = _YEAR_TAIL.match(tail)
+                        if t and m.group("digits") is not None and not _spanning(head, tail):
+                            year = m.group("digits") + t.group("digits")
+                            if len(year) != 4:
+                                notes.append(f"a number broken as {code} | {t.group(0)} is left as printed: its year would not have four digits")
+                                done = True
+                                break
+                        continue
+                    notes.append(f"joined the number broken as {code} | {(head + tail)[len(head):hit[1]]}")
+                    cell[pi] = head + tail
+                    del pieces[cj][pj]
+                    changed |= {ci, cj}
+                    done = True
+                    break
+                if done:
+                    break
+    out = [" ".join(p) if i in changed else c for i, (c, p) in enumerate(zip(cells, pieces))]
+    return out, notes

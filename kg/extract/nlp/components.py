@@ -238,7 +238,9 @@ def make_docno(nlp: Language, name: str):
 @Language.factory("bk_title", assigns=["doc.ents"])
 def make_title(nlp: Language, name: str):
     def bk_title(doc: Doc) -> Doc:
-        _add_ents(doc, iter_titles(doc.text), "TITLE")
+        # 《晋市审管批[2022]310号》: a number in title marks is the number, not a title
+        spans = ((s, e) for s, e in iter_titles(doc.text) if parse_docno(doc.text[s + 1 : e - 1]) is None)
+        _add_ents(doc, spans, "TITLE")
         return doc
 
     return bk_title
