@@ -61,6 +61,8 @@ class _Out:
             return
         self.add(node, BK.sourceLine, span.line)
         self.add(node, BK.sourcePage, span.page)
+        if span.box is not None:
+            self.add(node, BK.sourceBox, " ".join(f"{v:g}" for v in span.box))
         self.add(node, BK.sourceText, span.text)
 
 
@@ -81,7 +83,13 @@ def map_extraction(ex: Extraction) -> Mapped:
     out.add(d, BK.region, doc.region)
     out.add(d, DCTERMS.title, doc.title)
     out.add(d, BK.sha256, ex.source.sha256)
+    out.add(d, BK.pageCount, ex.source.pages)
+    if ex.stated_targets is not None:
+        out.add(d, BK.projectsWithTargets, ex.stated_targets[0])
+    for note in ex.notes:
+        out.add(d, SKOS.editorialNote, note)
     out.add(d, BK.sourceLine, doc.span.line)
+    out.add(d, BK.sourcePage, doc.span.page)
     out.add(d, BK.sourceText, doc.span.text)
 
     shared.add(publisher, RDF.type, BK.BudgetUnit)
@@ -165,7 +173,10 @@ def map_extraction(ex: Extraction) -> Mapped:
         found.add(node, BK.actualValue, f.actual)
         if f.expected is not None and f.actual is not None:
             found.add(node, BK.difference, f.actual - f.expected)
-        found.add(node, BK.concerns, project_nodes[f.project] if f.project is not None else d)
+        for i in f.lines:  # the budget lines it is about (table arithmetic): <doc>/line/n, n 1-based
+            found.add(node, BK.concerns, iri.under(d, "line", i + 1))
+        if f.project is not None or not f.lines:
+            found.add(node, BK.concerns, project_nodes[f.project] if f.project is not None else d)
         found.prov(node, d, f.span)
     return m
 
@@ -213,9 +224,15 @@ def _project(out: _Out, d: URIRef, node: URIRef, p: Project, ex: Extraction, pub
     out.add(t, BK.annualAmount, kpi.annual_total)
     out.add(t, BK.periodAmount, kpi.period_total)
     out.add(t, BK.implementingUnitName, kpi.implementing_unit)
-    out.add(t, BK.lastLine, kpi.lines[1])
+    last = ex.source.lines[kpi.lines[1] - 1] if 0 < kpi.lines[1] <= len(ex.source.lines) else None
+    if last is not None and last.page is not None:
+        out.add(t, BK.lastPage, last.page)
+    else:
+        out.add(t, BK.lastLine, kpi.lines[1])
     for label, prop in (("负责人", BK.responsiblePerson), ("经办人", BK.clerk), ("联系电话", BK.contactPhone)):
         out.add(t, prop, kpi.personal.get(label))
+    for note in kpi.notes:  # what could not be read, or how a figure was arrived at
+        out.add(t, SKOS.editorialNote, note)
     out.prov(t, d, kpi.span)
     out.add(node, BK.annualAmount, kpi.annual_total)
     out.add(node, BK.periodAmount, kpi.period_total)

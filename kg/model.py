@@ -305,6 +305,7 @@ class Finding:
     expected: Decimal | None = None
     actual: Decimal | None = None
     project: int | None = None
+    lines: tuple[int, ...] = ()  # indices into Extraction.budget_lines of the amounts concerned
 
 
 @dataclass
@@ -320,3 +321,4 @@ class Extraction:
     references: list[PolicyRef] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    stated_targets: tuple[int, Span] | None = None  # "编报绩效目标的项目N个": N and where it is said

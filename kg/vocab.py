@@ -47,6 +47,7 @@ class BK(DefinedNamespace):
     # document
     sourceFile: URIRef
     fiscalYear: URIRef
+    projectsWithTargets: URIRef
     documentKind: URIRef
     publishedBy: URIRef
     region: URIRef
@@ -145,6 +146,9 @@ class BK(DefinedNamespace):
     sourcePage: URIRef
     sourceLine: URIRef
     lastLine: URIRef
+    lastPage: URIRef
+    sourceBox: URIRef
+    pageCount: URIRef
     sourceText: URIRef
 
 

@@ -9,11 +9,13 @@ everywhere except the glossary.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from kg.extract.references import FoundRef, find_references
 from kg.model import KpiTable, Line, PolicyRef, Project, Section, Span
 
 BASIS = "立项依据"
-PROJECT_FIELDS = ("立项依据", "项目概况", "项目设立必要性", "保证项目实施的制度、措施", "项目实施计划")
+PROJECT_FIELDS = ("立项依据", "项目概况", "项目设立必要性", "保证项目实施的制度、措施", "项目实施计划", "实施方案")
 NO_TITLES_PARTS = ("第一部分",)
 SKIP_PARTS = ("第四部分",)
 
@@ -32,11 +34,10 @@ def project_citations(file: str, index: int, kpi: KpiTable) -> list[PolicyRef]:
         text = kpi.fields.get(field)
         if not text:
             continue
-        span = kpi.field_spans.get(field) or kpi.span
-        span = Span(file=file, line=span.line, page=span.page, text=text)
+        span = replace(kpi.field_spans.get(field) or kpi.span, text=text)
         out.extend(_ref(f, field, span, index) for f in find_references(text))
     for goal in kpi.goals.values():
-        span = Span(file=file, line=kpi.span.line, page=kpi.span.page, text=goal)
+        span = replace(kpi.span, text=goal)
         out.extend(_ref(f, "总体目标", span, index) for f in find_references(goal) if f.docno)
     return out
 
@@ -59,7 +60,7 @@ def narrative_citations(file: str, sections: list[Section], skip: set[int]) -> l
 
 
 def _span(file: str, line: Line, text: str) -> Span:
-    return Span(file=file, line=line.no, page=line.page, text=text)
+    return line.span(file, text)
 
 
 def all_citations(file: str, projects: list[Project], sections: list[Section], skip: set[int]) -> list[PolicyRef]:
