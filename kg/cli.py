@@ -57,19 +57,26 @@ def main():
 @main.command()
 @store_option
 @click.option("--keep-personal", is_flag=True, help="Also store clerks' names and phone numbers (经办人 / 联系电话); off by default.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Parse documents in this many processes (default: the number of cores); the store is written from one.")
+@click.option("--explain", is_flag=True,
+              help="Store nothing: print every fact extracted from each document with the page or line, table and row it came from.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-def ingest(store_dir: Path, keep_personal: bool, paths: tuple[Path, ...]):
-    """Parse documents (files or folders) and store their graphs; a document that fails is reported and skipped.
+def ingest(store_dir: Path, keep_personal: bool, jobs: int | None, explain: bool, paths: tuple[Path, ...]):
+    """Parse documents (text or PDF files, or folders) and store their graphs; a document that fails is reported and skipped.
 
     Ingesting a document again replaces its graph and nothing else.
     """
-    from kg.pipeline import ingest as run
+    from kg.pipeline import default_jobs, ingest as run
     from kg.read import expand
 
     files = expand(list(paths))
     if not files:
         err.print(f"[red]error:[/red] no documents under {' '.join(map(str, paths))} (expected .txt, .md or .pdf files)")
         sys.exit(1)
+    if explain:
+        _explain(files, keep_personal)
+        return
     try:
         with _open(store_dir, must_exist=False) as store, Progress(
             TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -82,11 +89,29 @@ def ingest(store_dir: Path, keep_personal: bool, paths: tuple[Path, ...]):
                     progress.console.print(f"[red]error:[/red] {path}: {reason}")
                 progress.update(task, advance=1, description=path.name)
 
-            report = run(files, store, keep_personal=keep_personal, on_file=on_file)
+            report = run(files, store, keep_personal=keep_personal, on_file=on_file, jobs=jobs or default_jobs())
     except KgError as e:
         _fail(e)
     out.print(f"ingested {report.summary()} → {store_dir}")
     if report.failed:
+        sys.exit(1)
+
+
+def _explain(files: list[Path], keep_personal: bool) -> None:
+    from kg.explain import explain
+    from kg.pipeline import extract_file
+
+    failed = False
+    for path in files:
+        try:
+            ex = extract_file(path, keep_personal=keep_personal)
+        except KgError as e:
+            err.print(f"[red]error:[/red] {path}: {e.message}")
+            failed = True
+            continue
+        for line in explain(ex):
+            out.print(line, markup=False)
+    if failed:
         sys.exit(1)
 
 

@@ -8,8 +8,12 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -17,18 +21,21 @@ from pathlib import Path
 from kg import iri
 from kg.codelists import ontology_dir
 from kg.errors import KgError, ParseError
+from kg.extract.arithmetic import arithmetic_findings
 from kg.extract.budget_lines import budget_lines
 from kg.extract.citations import all_citations
 from kg.extract.document import document_info, subunit_names, unit_info
-from kg.extract.kpi import merge_continued, parse_kpi
-from kg.extract.matching import ROUNDING, match, name_similarity
-from kg.extract.narrative import procurement_lines
+from kg.extract.kpi import merge_continued, merge_tables, parse_kpi
+from kg.extract.matching import ROUNDING, amount_evidence, best_amount, best_name, match, name_similarity, score
+from kg.extract.narrative import narrative_lines, projects_with_targets
+from kg.extract.project_pages import parse_project_page
 from kg.extract.projects import project_rows
 from kg.model import Extraction, Finding, Line, Project, Section, SourceDoc
-from kg.map import map_extraction
+from kg.map import Mapped, map_extraction
 from kg.read import expand, read
 from kg.store import Store
 from kg.segment.kpi_blocks import find_kpi_blocks
+from kg.segment.project_pages import find_project_pages
 from kg.segment.sections import find_toc, sections
 from kg.segment.tables import find_tables
 
@@ -68,6 +75,8 @@ def extract(source: SourceDoc, keep_personal: bool = False) -> Extraction:
     tables = segment_tables(source, secs, toc_end)
     blocks = find_kpi_blocks(kpi_region(source, secs))
     kpis = merge_continued([parse_kpi(b, file, keep_personal) for b in blocks])
+    pages = find_project_pages(source.lines[toc_end:])
+    kpis += [parse_project_page(b, file) for b in pages]
     if not tables and not kpis:
         raise ParseError("not a budget disclosure: no budget tables and no performance-target tables found", file=file)
     doc, printed = document_info(source, toc_start, tables)
@@ -78,41 +87,91 @@ def extract(source: SourceDoc, keep_personal: bool = False) -> Extraction:
         if p.row is not None:
             p.row.seq = n
     unit = unit_info(doc, printed, tables, kpis, secs, subunit_names(rows))
-    lines = budget_lines(tables, file) + procurement_lines(file, secs)
     skip = {l.no for b in blocks for l in b.preamble + b.lines}
     skip |= {l.no for t in tables for l in [t.title_line, *t.header, *t.rows]}
+    skip |= {l.no for b in pages for l in b.lines}
+    lines = budget_lines(tables, file) + narrative_lines(file, secs, skip)
     refs = all_citations(file, projects, secs, skip)
     ex = Extraction(
         source=source, document=doc, unit=unit, tables=tables, budget_lines=lines, projects=projects,
-        references=refs, notes=notes,
+        references=refs, notes=notes + source.notes, stated_targets=projects_with_targets(file, secs),
     )
-    ex.findings = amount_findings(projects) + unmatched
+    ex.findings = amount_findings(projects) + unmatched + arithmetic_findings(lines, tables)
     return ex
 
 
 def settle(projects: list[Project], rows) -> tuple[list[Project], list[Finding]]:
     """Keep a KPI table that matched no row as a project of its own only when its name is readable and
-    no row resembles it; otherwise report it and leave it out (never guess which project it is)."""
-    kept, found = [], []
+    no row resembles it; otherwise report it and leave it out (never guess which project it is).
+
+    A table that agrees in name and amount with a row another table already took is that table
+    printed again (OCR'd documents repeat pages): it is merged into it. A match that rests on
+    something else than the printed 项目名称 and 年度资金总额 is recorded as an info finding.
+    """
+    kept, found, left = [], [], []
     for p in projects:
-        if p.row is not None:
-            kept.append(p)
-            continue
+        (kept if p.row is not None else left).append(p)
+    for p in left:
         k = p.kpi
+        twin = max(
+            (q for q in kept if q.row is not None and q.kpi is not None and score(k, q.row) > 0 and not _conflict(k, q.kpi)),
+            key=lambda q: score(k, q.row), default=None,
+        )
+        if twin is not None:
+            merge_tables(twin.kpi, k, "printed again")
+            continue
         similar = max((name_similarity(k.project_name, r.name) for r in rows), default=0.0)
         if readable_name(k.project_name) and similar < 0.6:
             kept.append(p)
             continue
-        why = (
-            f"its project name cannot be read ('{k.project_name}')" if not readable_name(k.project_name)
-            else f"its amount ({k.annual_total if k.annual_total is not None else 'unreadable'}) agrees with no project named like '{k.project_name}'"
-        )
         found.append(Finding(
             check_id="kpi-unmatched", severity="warning",
-            message=f"绩效目标表 at lines {k.lines[0]}-{k.lines[1]} is left out: {why}",
+            message=f"绩效目标表 at lines {k.lines[0]}-{k.lines[1]} is left out: {_unmatched_reason(k, rows)}",
             span=k.span, actual=k.annual_total,
         ))
+    found.extend(_evidence_findings(kept))
     return kept, found
+
+
+def _conflict(a, b) -> bool:
+    """Two tables whose 年度资金总额 are both read and differ are two projects, not one printed twice."""
+    return a.annual_total is not None and b.annual_total is not None and a.annual_total != b.annual_total
+
+
+def _unmatched_reason(k, rows) -> str:
+    figures = "; ".join(f"{what} {v:,}" for what, v, _ in amount_evidence(k)) or "no figure of its 年度 money can be read"
+    closest = max(rows, key=lambda r: name_similarity(k.project_name, r.name), default=None)
+    if not readable_name(k.project_name):
+        name = f"its project name cannot be read ('{k.project_name}')"
+        if closest is not None and best_amount(k, closest)[0] == 0:
+            return f"{name}, and its figures ({figures}) agree with no project it could be"
+        return f"{name}; its figures: {figures}"
+    like = f" (closest name: '{closest.name}', {closest.amount:,} 元)" if closest is not None else ""
+    return f"its figures ({figures}) agree with no project named like '{k.project_name}'{like}"
+
+
+def _evidence_findings(projects: list[Project]) -> list[Finding]:
+    out = []
+    for i, p in enumerate(projects):
+        if p.row is None or p.kpi is None:
+            continue
+        k = p.kpi
+        a, what = best_amount(k, p.row)
+        n, how = best_name(k, p.row)
+        if what == "年度资金总额" and how == "项目名称":
+            continue
+        parts = []
+        if what != "年度资金总额":
+            total = "cannot be read" if k.annual_total is None else f"reads {k.annual_total:,}"
+            parts.append(f"its {what} figure agrees with the row's {p.row.amount:,} 元 (its 年度资金总额 {total})")
+        if how != "项目名称":
+            parts.append(f"the row's name is written in its text (its 项目名称 reads '{k.project_name}')")
+        out.append(Finding(
+            check_id="kpi-match-evidence", severity="info",
+            message=f"绩效目标表 at lines {k.lines[0]}-{k.lines[1]} is matched to '{p.row.name}': " + "; ".join(parts),
+            span=k.span, expected=p.row.amount, actual=k.annual_total, project=i,
+        ))
+    return out
 
 
 def readable_name(name: str) -> bool:
@@ -178,41 +237,93 @@ def load_reference_data(store: Store) -> int:
     return store.load_reference(iri.ONTOLOGY, d / "budget-kg.ttl") + store.load_reference(iri.CODELISTS, d / "codelists.ttl")
 
 
+@dataclass
+class Parsed:
+    """One document read, extracted and mapped (in a worker process), ready to store."""
+
+    path: Path
+    mapped: Mapped | None = None
+    reason: str | None = None  # why it failed
+    projects: int = 0
+    indicators: int = 0
+    references: int = 0
+
+
+def parse_file(path: Path, keep_personal: bool = False) -> Parsed:
+    """Read, extract and map one document; a failure becomes a reason, never an exception."""
+    try:
+        ex = extract_file(path, keep_personal=keep_personal)
+        mapped = map_extraction(ex)
+    except KgError as e:
+        return Parsed(path, reason=e.message)
+    except Exception as e:  # a bug must not lose the batch either; say what it was
+        return Parsed(path, reason=f"unexpected error ({type(e).__name__}: {e})")
+    return Parsed(
+        path, mapped, projects=len(ex.projects), references=len(ex.references),
+        indicators=sum(len(p.kpi.indicators) for p in ex.projects if p.kpi),
+    )
+
+
+def _parsed(files: list[Path], keep_personal: bool, jobs: int) -> Iterator[Parsed]:
+    """Parse documents in order, in ``jobs`` worker processes when there is more than one."""
+    if jobs <= 1 or len(files) <= 1:
+        yield from (parse_file(f, keep_personal) for f in files)
+        return
+    # forkserver: workers start from a clean process that has imported the pipeline once,
+    # not from a fork of this one (which holds the store open and runs its threads)
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["kg.pipeline"])
+    with ProcessPoolExecutor(max_workers=min(jobs, len(files)), mp_context=ctx) as pool:
+        futures = [pool.submit(parse_file, f, keep_personal) for f in files]
+        for f, fut in zip(files, futures):
+            try:
+                yield fut.result()
+            except BrokenProcessPool as e:  # a worker died (killed, out of memory): that document fails
+                yield Parsed(f, reason=f"the worker process parsing it died ({e})")
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def ingest(
     paths: list[str | Path],
     store: Store,
     keep_personal: bool = False,
     on_file: Callable[[Path, str | None], None] | None = None,
+    jobs: int = 1,
 ) -> IngestReport:
     """Read, extract, map and store every document under ``paths``.
 
-    A document that fails is reported (``on_file(path, reason)``) and skipped; what is already
-    stored stays. Each document's graphs are replaced in one transaction.
+    Documents are parsed in ``jobs`` processes and written to the store here, one at a time, in
+    the order of ``paths``. A document that fails is reported (``on_file(path, reason)``) and
+    skipped; what is already stored stays. Each document's graphs are replaced in one transaction.
     """
     started = time.perf_counter()
     report = IngestReport()
     files = expand(paths)
     load_reference_data(store)
-    for path in files:
-        reason = None
-        try:
-            ex = extract_file(path, keep_personal=keep_personal)
-            mapped = map_extraction(ex)
-            store.replace_document(mapped.graphs(), iri.contrib_graph(mapped.file))
-        except KgError as e:
-            reason = e.message
-            report.failed.append((path.name, reason))
-        except Exception as e:  # a bug must not lose the batch either; say what it was
-            reason = f"unexpected error ({type(e).__name__}: {e})"
-            report.failed.append((path.name, reason))
+    for parsed in _parsed(files, keep_personal, jobs):
+        reason = parsed.reason
+        if parsed.mapped is not None:
+            try:
+                store.replace_document(parsed.mapped.graphs(), iri.contrib_graph(parsed.mapped.file))
+            except KgError as e:
+                reason = e.message
+        if reason:
+            report.failed.append((parsed.path.name, reason))
         else:
             report.documents += 1
-            report.projects += len(ex.projects)
-            report.indicators += sum(len(p.kpi.indicators) for p in ex.projects if p.kpi)
-            report.references += len(ex.references)
-            report.triples += len(mapped)
+            report.projects += parsed.projects
+            report.indicators += parsed.indicators
+            report.references += parsed.references
+            report.triples += len(parsed.mapped)
         if on_file:
-            on_file(path, reason)
+            on_file(parsed.path, reason)
     store.rebuild_entities()
     store.flush()
     report.seconds = time.perf_counter() - started

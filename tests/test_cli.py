@@ -175,3 +175,60 @@ def test_trace_on_the_seeds(tmp_path):
 def test_the_installed_command_runs():
     r = subprocess.run([sys.executable, "-m", "kg.cli", "--help"], capture_output=True, text=True)
     assert r.returncode == 0 and "ingest" in r.stdout and "trace" in r.stdout
+
+
+def test_ingest_explain_shows_where_each_fact_comes_from_and_stores_nothing(tmp_path):
+    r = run("ingest", "--explain", "--store", tmp_path / "s", SAMPLE / "demo-001_示范市数据服务中心_2025.txt")
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    assert lines[0] == "document  示范市数据服务中心 2025 单位预算  (line 4)"
+    assert "table t3  expenditure  2025年预算支出总表  [万元]  16 rows  (line 137)" in lines
+    assert "  amount  t3 row 3  20103 政府办公厅（室）及相关机构事务 | 合计 = 3,954,700 元  (line 147)" in lines
+    assert "project 1  Z政务数据共享平台运维费  1,285,000 元" in lines
+    assert any(l.startswith("reference  示政办发〔2023〕15号  ← '示范市人民政府办公厅《") for l in lines)
+    assert sum(l.startswith("  amount  ") for l in lines) == 197  # every cell of every table
+    assert [l for l in lines if l.startswith("  stated  ")] == [
+        "  stated  admin_running  机关运行经费 | 合计 = 180,100 元  in 「机关运行经费增减变动原因说明」 (line 401)",
+        "  stated  procurement  政府采购预算 | 合计 = 2,053,000 元  in 「政府采购情况」 (line 405)",
+        "  stated  procurement  货物类 | 货物 = 120,000 元  in 「政府采购情况」 (line 405)",
+        "  stated  procurement  工程类 | 工程 = 0 元  in 「政府采购情况」 (line 405)",
+        "  stated  procurement  服务类 | 服务 = 1,933,000 元  in 「政府采购情况」 (line 405)",
+    ]
+    assert not (tmp_path / "s").exists()
+
+
+@needs_seeds
+def test_ingest_explain_on_a_pdf_names_pages(tmp_path):
+    from conftest import pdf_path
+
+    r = run("ingest", "--explain", pdf_path("wanli"))
+    assert r.exit_code == 0, r.output
+    assert "project 1  万里街道社区公共服务中心新建工程  6,322,000 元" in r.stdout
+    assert re.search(r"^reference  沪府规〔2016〕168号  ← '沪府规【2016】168号'  立项依据, project 1  \(page 33 @ \d+,\d+\)$",
+                     r.stdout, re.M)
+
+
+def test_ingest_in_two_processes_stores_the_same_graph(tmp_path):
+    from kg.store import Store
+
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert run("ingest", "--jobs", 1, "--store", one, SAMPLE).exit_code == 0
+    r = run("ingest", "--jobs", 2, "--store", two, SAMPLE)
+    assert r.exit_code == 0, r.output
+    dump = 'SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(!isBlank(?s) && !isBlank(?o)) }'
+    with Store(one) as a, Store(two) as b:
+        rows_a = sorted(map(str, (tuple(r.values()) for r in a.select(dump))))
+        rows_b = sorted(map(str, (tuple(r.values()) for r in b.select(dump))))
+    assert len(rows_a) > 5000 and rows_a == rows_b
+
+
+def test_a_bad_file_in_a_parallel_batch_loses_nothing(tmp_path):
+    bad = tmp_path / "in" / "broken.pdf"
+    bad.parent.mkdir()
+    bad.write_bytes(b"%PDF-1.4\n% cut short\n")
+    for f in SAMPLE.glob("*.txt"):
+        (tmp_path / "in" / f.name).write_bytes(f.read_bytes())
+    r = run("ingest", "--jobs", 2, "--store", tmp_path / "s", tmp_path / "in")
+    assert r.exit_code == 1
+    assert re.search(r"error: \S*broken\.pdf: ", r.stderr)
+    assert "ingested 2 documents, 1 failed" in r.stdout
