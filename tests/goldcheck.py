@@ -18,7 +18,7 @@ def projects(ex) -> list[dict]:
 def kpi_tables(ex) -> list[dict]:
     """KPI tables in document order, in the gold's shape."""
     out = []
-    kpis = sorted((p for p in ex.projects if p.kpi is not None), key=lambda p: p.kpi.span.line)
+    kpis = sorted((p for p in ex.projects if p.kpi is not None), key=lambda p: p.kpi.lines[0])  # document order, text or PDF
     for p in kpis:
         i = ex.projects.index(p)
         refs = [r for r in ex.references if r.project == i]

@@ -14,9 +14,24 @@ from kg.pipeline import extract_file
 EXPECTED = json.loads((SAMPLE / "expected.json").read_text("utf-8"))
 
 
-@pytest.fixture(scope="module", params=sorted(EXPECTED))
-def case(request):
-    return EXPECTED[request.param], extract_file(SAMPLE / request.param)
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    """The sample documents rendered to PDF (ruled tables, STSong-Light) by tests/pdfgen.py."""
+    from pdfgen import render_text_file
+
+    folder = tmp_path_factory.mktemp("sample-pdf")
+    out = {}
+    for name in EXPECTED:
+        out[name] = folder / (name.removesuffix(".txt") + ".pdf")
+        render_text_file(SAMPLE / name, out[name])
+    return out
+
+
+@pytest.fixture(scope="module", params=[(n, fmt) for n in sorted(EXPECTED) for fmt in ("text", "pdf")], ids=str)
+def case(request, rendered):
+    """Each sample document as text and as PDF: both must give the ground truth exactly."""
+    name, fmt = request.param
+    return EXPECTED[name], extract_file(SAMPLE / name if fmt == "text" else rendered[name])
 
 
 def test_unit(case):
