@@ -22,6 +22,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/pdf.py
 
 clean:
 	rm -rf $(VENV) kg-store .pytest_cache build *.egg-info
