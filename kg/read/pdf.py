@@ -90,9 +90,14 @@ def cell_text(value: str | None) -> str:
     parts = [p.strip() for p in value.split("\n") if p.strip()]
     text = parts[0] if parts else ""
     for part in parts[1:]:
-        glue = " " if text[-1:].isascii() and text[-1:].isalpha() and part[:1].isascii() and part[:1].isalpha() else ""
-        text += glue + part
+        text = _unwrap(text, part)
     return clean_name(clean_cell(text))
+
+
+def _unwrap(before: str, after: str) -> str:
+    """Two pieces of text a line wrap separated: a space between two Latin letters, else nothing."""
+    latin = before[-1:].isascii() and before[-1:].isalpha() and after[:1].isascii() and after[:1].isalpha()
+    return before + (" " if latin else "") + after
 
 
 # ---------------------------------------------------------------- one page
@@ -165,9 +170,7 @@ def _join_wrapped(items: list[_Item]) -> list[_Item]:
             and it.x0 <= left + 0.5 * prev.size  # not indented as a new paragraph
             and not _STARTS_BLOCK.match(it.cells[0])
         ):
-            a, b = prev.cells[0], it.cells[0]
-            glue = " " if a[-1:].isascii() and a[-1:].isalnum() and b[:1].isascii() and b[:1].isalnum() else ""
-            prev.cells = [a + glue + b]
+            prev.cells = [_unwrap(prev.cells[0], it.cells[0])]
             prev.last_top, prev.bottom, prev.x1 = it.top, it.bottom, max(prev.x1, it.x1)
             continue
         out.append(it)
@@ -178,7 +181,7 @@ def _overlaps(a: dict, b: dict) -> bool:
     return a["x0"] < b["x1"] - 1 and b["x0"] < a["x1"] - 1
 
 
-def _table_rows(tables, settings: PdfSettings) -> tuple[list[_Item], list[tuple]]:
+def _table_rows(tables) -> tuple[list[_Item], list[tuple]]:
     """Ruled tables with at least two columns → one item per row (a lone row on a page is kept: it
     is often a table's 合计 row run over from the page before)."""
     items: list[_Item] = []
@@ -199,7 +202,7 @@ def _table_rows(tables, settings: PdfSettings) -> tuple[list[_Item], list[tuple]
 
 def read_page(page, settings: PdfSettings = DEFAULT) -> list[_Item]:
     """One pdfplumber page → its items in reading order (tables in place, top to bottom)."""
-    rows, boxes = _table_rows(page.find_tables(settings.table), settings)
+    rows, boxes = _table_rows(page.find_tables(settings.table))
     words = page.extract_words(x_tolerance=settings.x_tolerance, extra_attrs=["size"])
     free = [w for w in words if not any(_in_box(w, b) for b in boxes)]
     text = _text_lines(free, settings)
