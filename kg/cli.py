@@ -234,22 +234,22 @@ def print_trace(result) -> None:
         groups: dict[tuple, list] = {}
         for c in p.citations:
             groups.setdefault((c.project or c.file, c.file), []).append(c)
-        for cites in sorted(groups.values(), key=lambda cs: (min(c.role for c in cs) != "justifiedBy", cs[0].year, cs[0].unit, cs[0].line)):
+        for cites in sorted(groups.values(), key=lambda cs: (min(c.role for c in cs) != "justifiedBy", cs[0].year, cs[0].unit, cs[0].page or 0, cs[0].line or 0)):
             first = cites[0]
             if first.project:
                 money = f" · {fmt_yuan(first.amount)} 元" if first.amount is not None else ""
                 out.print(f"  [bold green]●[/bold green] {first.unit} {first.year} · [bold]{first.project_name}[/bold]{money}")
             else:
                 out.print(f"  [bold cyan]●[/bold cyan] {first.unit} {first.year} document ({first.file})")
-            for c in sorted(cites, key=lambda c: (c.role != "justifiedBy", c.line)):
+            for c in sorted(cites, key=lambda c: (c.role != "justifiedBy", c.page or 0, c.line or 0)):
                 verb = "justifies (立项依据)" if c.role == "justifiedBy" else f"mentioned in {c.section}"
-                out.print(f"      {verb} — {c.file}:{c.line}  “{_clip(c.snippet, 70)}”")
+                out.print(f"      {verb} — {c.where}  “{_clip(c.snippet, 70)}”")
             if any(c.role == "justifiedBy" for c in cites) and first.indicators:
                 out.print("      targets:")
                 for i in first.indicators:
                     side = "" if i.sides in ("", "年度+实施期", "实施期+年度") else f"  [{i.sides} only]"
                     period = f"  (实施期: {i.period_target})" if i.period_target else ""
-                    out.print(f"        {i.level2 or '':<10} {i.indicator} = {i.target}{period}  (line {i.line}){side}")
+                    out.print(f"        {i.level2 or '':<10} {i.indicator} = {i.target}{period}  ({i.where}){side}")
 
 
 def _clip(text: str, n: int) -> str:

@@ -216,6 +216,8 @@ def _project(out: _Out, d: URIRef, node: URIRef, p: Project, ex: Extraction, pub
         return
     if not row:
         out.prov(node, d, kpi.span)
+        # no table row: the year's money its own table or page states is the project's amount
+        out.add(node, BK.amount, kpi.annual_total)
     t = iri.under(node, "kpi")
     out.add(node, BK.hasTargetTable, t)
     out.add(t, RDF.type, BK.TargetTable)

@@ -41,6 +41,11 @@ class TracedIndicator:
     line: int | None
     sides: str = ""  # "年度+实施期", or one side when only it lists the indicator
     period_target: str | None = None
+    page: int | None = None  # for a PDF, instead of the line
+
+    @property
+    def where(self) -> str:
+        return f"page {self.page}" if self.page is not None else f"line {self.line}"
 
 
 @dataclass
@@ -51,12 +56,18 @@ class Citation:
     unit: str
     year: int
     file: str
-    line: int
+    line: int | None  # text; None for a PDF, whose citations have a page
     snippet: str
     project: str | None = None  # IRI
     project_name: str | None = None
     amount: Decimal | None = None
     indicators: list[TracedIndicator] = field(default_factory=list)
+    page: int | None = None
+
+    @property
+    def where(self) -> str:
+        """"000.txt:783" for a text, "x.pdf p.33" for a PDF."""
+        return f"{self.file} p.{self.page}" if self.page is not None else f"{self.file}:{self.line}"
 
 
 @dataclass
@@ -127,14 +138,14 @@ def trace(store: Store, text: str, indicators: bool = True) -> TraceResult:
         cites = []
         seen = set()
         for r in rows:
-            key = (r["file"], r["line"], r["project"], r["raw"], r["role"])
+            key = (r["file"], r["line"], r["page"], r["project"], r["raw"], r["role"])
             if key in seen:
                 continue
             seen.add(key)
             cites.append(Citation(
                 role=r["role"], section=r["section"], raw=r["raw"], unit=r["unit"], year=r["year"], file=r["file"],
                 line=r["line"], snippet=r["snippet"], project=r["project"], project_name=r["projectName"],
-                amount=r["amount"],
+                amount=r["amount"], page=r["page"],
             ))
         if indicators:
             cache: dict[str, list[TracedIndicator]] = {}
@@ -143,7 +154,7 @@ def trace(store: Store, text: str, indicators: bool = True) -> TraceResult:
                     cache[c.project] = [
                         TracedIndicator(
                             level1=i["level1"], level2=i["level2"], indicator=i["indicator"], target=i["target"],
-                            line=i["line"], sides=i["sides"] or "", period_target=i["periodTarget"],
+                            line=i["line"], sides=i["sides"] or "", period_target=i["periodTarget"], page=i["page"],
                         )
                         for i in store.select(ind_q, project=URIRef(c.project))
                     ]

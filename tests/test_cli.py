@@ -232,3 +232,17 @@ def test_a_bad_file_in_a_parallel_batch_loses_nothing(tmp_path):
     assert r.exit_code == 1
     assert re.search(r"error: \S*broken\.pdf: ", r.stderr)
     assert "ingested 2 documents, 1 failed" in r.stdout
+
+
+@needs_seeds
+def test_trace_through_a_pdf_names_its_page(tmp_path):
+    from conftest import pdf_path
+
+    assert run("ingest", "--jobs", 1, "--store", tmp_path / "s", pdf_path("wanli")).exit_code == 0
+    r = run("trace", "--store", tmp_path / "s", "沪府规[2016]168号")
+    assert r.exit_code == 0, r.output
+    assert "万里街道社区公共服务中心新建工程" in r.stdout and "6,322,000 元" in r.stdout
+    assert "justifies (立项依据) — shanghai-putuo-wanli-2024-dept-budget.pdf p.33" in r.stdout
+    j = json.loads(run("trace", "--store", tmp_path / "s", "沪府规〔2016〕168号", "--format", "json").stdout)
+    [cite] = j["policies"][0]["citations"]
+    assert (cite["page"], cite["line"], cite["amount"]) == (33, None, "6322000")
