@@ -25,10 +25,8 @@ def at(span: Span | None) -> str:
     """Where a fact is: "page 12 @ 56,300" (PDF, with the top-left corner of its box) or "line 433"."""
     if span is None:
         return "?"
-    if span.page is not None:
-        box = f" @ {span.box[0]:.0f},{span.box[1]:.0f}" if span.box else ""
-        return f"page {span.page}{box}"
-    return f"line {span.line}"
+    box = f" @ {span.box[0]:.0f},{span.box[1]:.0f}" if span.page is not None and span.box else ""
+    return span.where + box
 
 
 def _clip(text: str, n: int = 60) -> str:

@@ -30,7 +30,7 @@ from kg.extract.matching import ROUNDING, amount_evidence, best_amount, best_nam
 from kg.extract.narrative import narrative_lines, projects_with_targets
 from kg.extract.project_pages import parse_project_page
 from kg.extract.projects import project_rows
-from kg.model import Extraction, Finding, Line, Project, Section, SourceDoc
+from kg.model import Extraction, Finding, KpiTable, Line, Project, Section, SourceDoc
 from kg.map import Mapped, map_extraction
 from kg.read import expand, read
 from kg.store import Store
@@ -126,7 +126,7 @@ def settle(projects: list[Project], rows) -> tuple[list[Project], list[Finding]]
             continue
         found.append(Finding(
             check_id="kpi-unmatched", severity="warning",
-            message=f"绩效目标表 at lines {k.lines[0]}-{k.lines[1]} is left out: {_unmatched_reason(k, rows)}",
+            message=f"绩效目标表 at {_lines(k)} is left out: {_unmatched_reason(k, rows)}",
             span=k.span, actual=k.annual_total,
         ))
     found.extend(_evidence_findings(kept))
@@ -168,10 +168,15 @@ def _evidence_findings(projects: list[Project]) -> list[Finding]:
             parts.append(f"the row's name is written in its text (its 项目名称 reads '{k.project_name}')")
         out.append(Finding(
             check_id="kpi-match-evidence", severity="info",
-            message=f"绩效目标表 at lines {k.lines[0]}-{k.lines[1]} is matched to '{p.row.name}': " + "; ".join(parts),
+            message=f"绩效目标表 at {_lines(k)} is matched to '{p.row.name}': " + "; ".join(parts),
             span=k.span, expected=p.row.amount, actual=k.annual_total, project=i,
         ))
     return out
+
+
+def _lines(k: KpiTable) -> str:
+    """Where a KPI table is: "lines 433-467" in a text, "page 12" in a PDF."""
+    return k.span.where if k.span.page is not None else f"lines {k.lines[0]}-{k.lines[1]}"
 
 
 def readable_name(name: str) -> bool:
@@ -193,8 +198,8 @@ def amount_findings(projects: list[Project]) -> list[Finding]:
         out.append(Finding(
             check_id="project-kpi-amount", severity=severity,
             message=(
-                f"项目支出预算表 gives {p.row.amount:,} 元 for '{p.row.name}' (line {p.row.span.line}); "
-                f"its 绩效目标表 gives {p.kpi.annual_total:,} 元 (line {p.kpi.span.line})"
+                f"项目支出预算表 gives {p.row.amount:,} 元 for '{p.row.name}' ({p.row.span.where}); "
+                f"its 绩效目标表 gives {p.kpi.annual_total:,} 元 ({p.kpi.span.where})"
             ),
             span=p.kpi.span, expected=p.row.amount, actual=p.kpi.annual_total, project=i,
         ))
