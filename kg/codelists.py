@@ -129,7 +129,7 @@ def concept(scheme: str, label: str) -> URIRef | None:
     >>> concept("economics", "基本工资")
     Traceback (most recent call last):
     ...
-    ValueError: unknown code list 'economics'; known: budget-type, economic, functional, funding-level, income, indicator-category
+    ValueError: unknown code list 'economics'; known: admin-level, budget-type, economic, functional, funding-level, income, indicator-category
     """
     index = _index()
     table = index.by_label.get(scheme)

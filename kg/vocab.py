@@ -43,6 +43,13 @@ class BK(DefinedNamespace):
     BudgetTable: URIRef
     BudgetLine: URIRef
     Finding: URIRef
+    Law: URIRef
+    NonPolicyBasis: URIRef
+    Contract: URIRef
+    Request: URIRef
+    ProseBasis: URIRef
+    IssuerCodePrefix: URIRef
+    TitleVariant: URIRef
 
     # document
     sourceFile: URIRef
@@ -95,6 +102,29 @@ class BK(DefinedNamespace):
     serialNumber: URIRef
     issuedBy: URIRef
     cites: URIRef
+
+    # policy knowledge: issuers, bases, documents citing documents, catalogue, links across documents
+    hasBasis: URIRef
+    approvalNote: URIRef
+    codePrefix: URIRef
+    organ: URIRef
+    adminLevel: URIRef
+    issuerRegion: URIRef
+    issuerLevel: URIRef
+    issuerEvidence: URIRef
+    forwards: URIRef
+    basedOn: URIRef
+    embeddedIn: URIRef
+    recipients: URIRef
+    followsCatalogue: URIRef
+    catalogueLevel: URIRef
+    catalogueDepartment: URIRef
+    issuesCatalogue: URIRef
+    predecessor: URIRef
+    nameSimilarity: URIRef
+    probableVariantOf: URIRef
+    variant: URIRef
+    variantOf: URIRef
 
     # policy reference (one citation in the text)
     refersTo: URIRef

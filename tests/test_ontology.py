@@ -194,7 +194,7 @@ def test_multi_class_properties_have_no_single_class_domain(g):
 
 def test_every_domain_and_range_is_a_known_class(g):
     known = {s for s in g.subjects(RDF.type, OWL.Class) if isinstance(s, URIRef)}
-    external = {ORG.Organization, SKOS.Concept}
+    external = {ORG.Organization, SKOS.Concept, SKOS.ConceptScheme}
     for p in (RDFS.domain, RDFS.range):
         for _, o in g.subject_objects(p):
             for member in union_members(g, o):

@@ -13,63 +13,21 @@ One document gives three graphs:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
-from rdflib import Literal, URIRef
-from rdflib.term import Node
+from rdflib import URIRef
 
 from kg import codelists, iri
-from kg.extract.citations import role
 from kg.extract.indicators import l2_canonical
-from kg.model import BudgetLine, Extraction, Indicator, PolicyRef, Project, Span
+from kg.map.graphs import Mapped, Out
+from kg.map.policies import map_citation
+from kg.model import BudgetLine, Extraction, Indicator, Project
 from kg.vocab import BK, DCTERMS, ORG, PROV, QB, RDF, RDFS, SKOS
-
-Triple = tuple[URIRef, URIRef, Node]
-
-
-@dataclass
-class Mapped:
-    doc: URIRef
-    file: str
-    triples: list[Triple] = field(default_factory=list)  # the document's graph
-    contrib: list[Triple] = field(default_factory=list)  # about shared entities
-    findings: list[Triple] = field(default_factory=list)
-
-    def graphs(self) -> dict[URIRef, list[Triple]]:
-        return {
-            self.doc: self.triples,
-            iri.contrib_graph(self.file): self.contrib,
-            iri.findings_graph(self.file): self.findings,
-        }
-
-    def __len__(self) -> int:
-        return len(self.triples) + len(self.contrib) + len(self.findings)
-
-
-class _Out:
-    def __init__(self, target: list[Triple]):
-        self.t = target
-
-    def add(self, s: URIRef, p: URIRef, o) -> None:
-        if o is None or o == "":
-            return
-        self.t.append((s, p, o if isinstance(o, (URIRef, Literal)) else Literal(o)))
-
-    def prov(self, node: URIRef, doc: URIRef, span: Span | None) -> None:
-        self.add(node, PROV.wasDerivedFrom, doc)
-        if span is None:
-            return
-        self.add(node, BK.sourceLine, span.line)
-        self.add(node, BK.sourcePage, span.page)
-        if span.box is not None:
-            self.add(node, BK.sourceBox, " ".join(f"{v:g}" for v in span.box))
-        self.add(node, BK.sourceText, span.text)
 
 
 def map_extraction(ex: Extraction) -> Mapped:
     d = iri.document(ex.document.file)
     m = Mapped(doc=d, file=ex.document.file)
-    out, shared, found = _Out(m.triples), _Out(m.contrib), _Out(m.findings)
+    out, shared, found = Out(m.triples), Out(m.contrib), Out(m.findings)
     doc, unit = ex.document, ex.unit
 
     # the document and its unit
@@ -136,7 +94,7 @@ def map_extraction(ex: Extraction) -> Mapped:
 
     # citations
     for n, ref in enumerate(ex.references, start=1):
-        _citation(out, shared, d, iri.under(d, "ref", n), ref, project_nodes)
+        map_citation(out, shared, d, iri.under(d, "ref", n), ref, project_nodes)
 
     # budget tables (empty ones too) and their lines
     tables: dict[int, URIRef] = {}
@@ -181,7 +139,7 @@ def map_extraction(ex: Extraction) -> Mapped:
     return m
 
 
-def _project(out: _Out, d: URIRef, node: URIRef, p: Project, ex: Extraction, publisher: URIRef, n: int) -> None:
+def _project(out: Out, d: URIRef, node: URIRef, p: Project, ex: Extraction, publisher: URIRef, n: int) -> None:
     row, kpi = p.row, p.kpi
     out.add(node, RDF.type, BK.Project)
     out.add(node, RDFS.label, row.name if row else kpi.project_name)
@@ -262,7 +220,7 @@ def _project(out: _Out, d: URIRef, node: URIRef, p: Project, ex: Extraction, pub
         _indicator(out, d, node, iri.under(node, "indicator", k), ind, k)
 
 
-def _indicator(out: _Out, d: URIRef, project: URIRef, node: URIRef, ind: Indicator, k: int) -> None:
+def _indicator(out: Out, d: URIRef, project: URIRef, node: URIRef, ind: Indicator, k: int) -> None:
     out.add(project, BK.hasIndicator, node)
     out.add(node, RDF.type, BK.Indicator)
     out.add(node, RDFS.label, ind.l3)
@@ -285,37 +243,7 @@ def _indicator(out: _Out, d: URIRef, project: URIRef, node: URIRef, ind: Indicat
     out.prov(node, d, ind.span)
 
 
-def policy_node(ref: PolicyRef) -> URIRef:
-    return iri.policy(ref.docno) if ref.docno else iri.policy_title(ref.title or ref.raw)
-
-
-def _citation(out: _Out, shared: _Out, d: URIRef, node: URIRef, ref: PolicyRef, projects: list[URIRef]) -> None:
-    pol = policy_node(ref)
-    cited_in = projects[ref.project] if ref.project is not None else d
-    r = role(ref)
-    out.add(cited_in, BK.justifiedBy if r == "justifiedBy" else BK.mentions, pol)
-    out.add(node, RDF.type, BK.PolicyReference)
-    out.add(node, BK.refersTo, pol)
-    out.add(node, BK.citedIn, cited_in)
-    out.add(node, BK.referenceRole, r)
-    out.add(node, BK.rawText, ref.raw_docno or ref.raw)
-    out.add(node, BK.citedTitle, ref.title)
-    out.add(node, BK.section, ref.section)
-    out.add(node, BK.issuerName, ref.issuer_text)
-    out.prov(node, d, ref.span)
-    shared.add(pol, RDF.type, BK.PolicyDocument)
-    shared.add(pol, PROV.wasDerivedFrom, d)
-    shared.add(pol, RDFS.label, ref.docno or ref.title)
-    shared.add(pol, BK.docNumber, ref.docno)
-    shared.add(pol, BK.issuerCode, ref.issuer_code)
-    shared.add(pol, BK.issueYear, ref.year)
-    shared.add(pol, BK.serialNumber, ref.serial)
-    shared.add(pol, DCTERMS.title, ref.title)
-    if ref.raw_docno and ref.raw_docno != ref.docno:
-        shared.add(pol, SKOS.hiddenLabel, ref.raw_docno)
-
-
-def _budget_line(out: _Out, shared: _Out, d: URIRef, node: URIRef, table: URIRef, line: BudgetLine) -> None:
+def _budget_line(out: Out, shared: Out, d: URIRef, node: URIRef, table: URIRef, line: BudgetLine) -> None:
     out.add(node, RDF.type, BK.BudgetLine)
     out.add(node, QB.dataSet, table)
     out.add(node, RDFS.label, line.row_label)
