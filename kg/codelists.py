@@ -112,7 +112,7 @@ def schemes() -> list[str]:
     """The names of the code lists, e.g. "economic" for ``id:scheme/economic``.
 
     >>> schemes()
-    ['budget-type', 'economic', 'functional', 'funding-level', 'income', 'indicator-category']
+    ['admin-level', 'budget-type', 'economic', 'functional', 'funding-level', 'income', 'indicator-category']
     """
     return sorted(_index().by_label)
 
