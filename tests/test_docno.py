@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from kg.policy.docno import DocNo, canonical_docno, iter_docnos, parse_docno
 from kg.policy.titles import iter_titles, normalize_title
@@ -76,8 +74,24 @@ def test_leading_connectors_are_not_part_of_the_code():
 
 
 def test_a_full_organ_name_before_the_code_is_not_swallowed():
-    [(start, end, docno)] = iter_docnos("山西省财政厅晋财综〔2024〕37号")
+    [(start, _end, docno)] = iter_docnos("山西省财政厅晋财综〔2024〕37号")
     assert (start, docno.issuer_code) == (6, "晋财综")
+
+
+@pytest.mark.parametrize("organ, code", [
+    ("山西省人力资源和社会保障厅", "晋人社厅发"),  # the organ holds 和
+    ("山西省国家密码管理局", "晋秘局秘发"),  # the code holds 局
+    ("大同市人民政府办公室", "同办字"),
+    ("国家税务总局山西省税务局", "晋税发"),
+])
+def test_an_organ_name_before_the_code_ends_where_the_code_starts(organ, code):
+    [(start, _end, docno)] = iter_docnos(f"根据{organ}{code}〔2023〕24号")
+    assert (start, docno.issuer_code) == (2 + len(organ), code)
+
+
+def test_prose_and_organs_joined_by_and_are_not_part_of_a_decree():
+    assert [d.canonical for _, _, d in iter_docnos("财政部和国务院令第1号")] == ["国务院令第1号"]
+    assert [d.canonical for _, _, d in iter_docnos("项目和晋财综〔2024〕1号")] == ["晋财综〔2024〕1号"]
 
 
 def test_adjacent_numbers_are_separate():
@@ -87,95 +101,6 @@ def test_adjacent_numbers_are_separate():
 
 def test_numbers_never_span_a_tab():
     assert list(iter_docnos("晋市审管批[2021\t]95号")) == []
-
-
-# ---------------------------------------------------------------- properties
-
-REAL_CODES = ["晋财综", "同办字", "晋人社厅发", "云政办发", "国办发", "晋市审管批", "晋财省直预",
-              "同审管投资发", "财办", "晋市僖字", "公通字", "同政服字"]
-codes = st.sampled_from(REAL_CODES) | st.text(alphabet="晋同云国沪财政办发综字人社厅审管批省直预行库信函服",
-                                               min_size=2, max_size=5)
-BRACKETS = [("〔", "〕"), ("【", "】"), ("[", "]"), ("(", ")"), ("（", "）"), ("﹝", "﹞"), ("［", "］")]
-gaps = st.sampled_from(["", "", "", " ", "\n", "\u3000", " \n"])
-FULL = str.maketrans("0123456789", "０１２３４５６７８９")
-
-
-@st.composite
-def spelled_docnos(draw):
-    """(spelling, canonical): one generated number written in a random spelling."""
-    code, year, serial = draw(codes), draw(st.integers(1950, 2035)), draw(st.integers(1, 9999))
-    opening, closing = draw(st.sampled_from(BRACKETS))
-    serial_text = "0" * draw(st.integers(0, 2)) + str(serial)
-    year_text = str(year)
-    if draw(st.booleans()):
-        serial_text, year_text = serial_text.translate(FULL), year_text.translate(FULL)
-    di = "第" if draw(st.booleans()) else ""
-    g = [draw(gaps) for _ in range(5)]
-    if draw(st.integers(0, 4)) == 0:  # year after the code, serial in brackets
-        text = f"{code}{g[0]}{year_text}{g[1]}{opening}{di}{serial_text}{g[2]}{closing}{g[3]}号"
-    else:
-        text = f"{code}{g[0]}{opening}{g[1]}{year_text}{g[2]}{closing}{g[3]}{di}{serial_text}{g[4]}号"
-    return text, f"{code}〔{year}〕{serial}号"
-
-
-@settings(max_examples=300, deadline=None)
-@given(spelled_docnos())
-def test_every_spelling_maps_to_the_same_canonical_form(case):
-    text, canonical = case
-    assert canonical_docno(text) == canonical
-
-
-@settings(max_examples=300, deadline=None)
-@given(spelled_docnos(), st.sampled_from(["", "根据", "按照", "。", "（", "文件 ", "和"]),
-       st.sampled_from(["", "文件要求", "）", "《关于某事的通知》", "。"]))
-def test_a_spelled_number_is_found_in_running_text(case, before, after):
-    text, canonical = case
-    found = list(iter_docnos(before + text + after))
-    assert [(s, e, d.canonical) for s, e, d in found] == [(len(before), len(before) + len(text), canonical)]
-
-
-@st.composite
-def decrees(draw):
-    organ = draw(st.sampled_from(["国务院", "省政府", "财政部", "公安部", "山西省人民政府"]))
-    serial = draw(st.integers(1, 999))
-    di = "第" if draw(st.booleans()) else ""
-    text = draw(st.sampled_from([f"{organ}令{di}{serial}号", f"{organ}第{serial}号令"]))
-    return text, f"{organ}令第{serial}号"
-
-
-@settings(max_examples=100, deadline=None)
-@given(decrees(), st.sampled_from(["", "按照", "中华人民共和国", "根据中华人民共和国"]))
-def test_decrees_in_running_text(case, before):
-    text, canonical = case
-    [(start, end, docno)] = iter_docnos(before + text + "的规定")
-    assert (before + text)[start:end] == text
-    assert (docno.canonical, docno.kind, docno.year) == (canonical, "decree", None)
-
-
-PROSE = st.text(alphabet="项目资金保障单位运行经费支出预算管理市政府批准实施方案，。、；：", max_size=12)
-
-
-@st.composite
-def non_numbers(draw):
-    """Dates, times, phone numbers, amounts, ranges and ordinals as written in the documents."""
-    y = draw(st.integers(1990, 2035))
-    m, d = draw(st.integers(1, 12)), draw(st.integers(1, 31))
-    whole = draw(st.integers(0, 10**9))
-    return draw(st.sampled_from([
-        f"{y}年{m}月{d}日", f"{y}年{m}月", f"{y}-{m:02d}-{d:02d}", f"{y}{m:02d}{d:02d}{whole % 10**6:06d}",
-        f"1{draw(st.integers(3, 9))}{whole % 10**9:09d}", f"{whole % 10**7:07d}",
-        f"{whole:,}元", f"{whole / 100:,.2f}万元", f"≤{whole % 100000}元", f"{whole % 10000}万元",
-        f"({y}-{y + 2})", f"（{y}-{y + 2}年）", f"{whole % 100}年", "第一批", "第三部分",
-        f"({y})", f"〔{y}〕", f"{whole % 1000}号",
-    ]))
-
-
-@settings(max_examples=300, deadline=None)
-@given(PROSE, st.lists(non_numbers(), min_size=1, max_size=4), PROSE)
-def test_dates_phones_and_amounts_are_not_document_numbers(before, pieces, after):
-    text = before + "，".join(pieces) + after
-    assert list(iter_docnos(text)) == []
-    assert list(iter_docnos(text.translate(FULL))) == []
 
 
 # ---------------------------------------------------------------- titles

@@ -81,15 +81,15 @@ HARD = [
     ("晋人社厅发【2023】24号《就业见习管理办法》、晋人社厅发【2019】69号《山西省公益性岗位开发管理暂行办法》",
      [("晋人社厅发〔2023〕24号", "就业见习管理办法"), ("晋人社厅发〔2019〕69号", "山西省公益性岗位开发管理暂行办法")]),
     ("同政服字(2024)24号市长批复文件。", [("同政服字〔2024〕24号", None)]),
-    ("(1)《中共大同市委 大同市人民政府关于进一步加强市政务大厅建设的意见》（同发〔2011〕20号） "
-     "(2)《大同市人民政府关于加强全市政务服务中心规范化建设的意见》（同政发〔2013〕26号）同政管发〔2013〕第20号",
+    (("(1)《中共大同市委 大同市人民政府关于进一步加强市政务大厅建设的意见》（同发〔2011〕20号） "
+      "(2)《大同市人民政府关于加强全市政务服务中心规范化建设的意见》（同政发〔2013〕26号）同政管发〔2013〕第20号"),
      [("同发〔2011〕20号", "中共大同市委 大同市人民政府关于进一步加强市政务大厅建设的意见"),
       ("同政发〔2013〕26号", "大同市人民政府关于加强全市政务服务中心规范化建设的意见"),
       ("同政管发〔2013〕20号", None)]),
     ("《关于解决新建政务大厅物业费的请示》(同政管发【2011】第21号)市长已批示",
      [("同政管发〔2011〕21号", "关于解决新建政务大厅物业费的请示")]),
-    ("(1)《山西省政府办公厅关于加快推进“互联网+政务服务”省市平台对接工作的通知》（晋政办发〔2018〕36号）"
-     "(2)《关于分期改造升级大同市互联网+政务服务“一张网”平台的请示》（同政服字【2024】8号）",
+    (("(1)《山西省政府办公厅关于加快推进“互联网+政务服务”省市平台对接工作的通知》（晋政办发〔2018〕36号）"
+      "(2)《关于分期改造升级大同市互联网+政务服务“一张网”平台的请示》（同政服字【2024】8号）"),
      [("晋政办发〔2018〕36号", "山西省政府办公厅关于加快推进“互联网+政务服务”省市平台对接工作的通知"),
       ("同政服字〔2024〕8号", "关于分期改造升级大同市互联网+政务服务“一张网”平台的请示")]),
     ("《关于申请增加网络扩容及网络设备改造费用的请示》(同审管字〔2021〕26号) 市长已批示",
@@ -143,6 +143,57 @@ def test_number_then_title_unless_the_title_is_already_paired():
 def test_a_comma_separates_a_title_from_a_number():
     refs = find_references("《甲办法》、晋财综〔2024〕37号")
     assert [(r.kind, r.docno, r.title) for r in refs] == [("title", None, "甲办法"), ("docno", "晋财综〔2024〕37号", None)]
+
+
+# ---------------------------------------------------------------- a number and its title, either order
+
+NUMBER_AND_TITLE = [
+    ("晋财库[2017]41号《关于推进决算系统建设的通知》", "晋财库〔2017〕41号", "关于推进决算系统建设的通知"),
+    ("普发改投【2017】89号文《关于新建工程可行性研究报告的批复》", "普发改投〔2017〕89号",
+     "关于新建工程可行性研究报告的批复"),
+    ("晋财综〔2021〕63号文件《关于转发某办法的通知》", "晋财综〔2021〕63号", "关于转发某办法的通知"),
+    ("晋财综〔2021〕63号 文件 《关于转发某办法的通知》", "晋财综〔2021〕63号", "关于转发某办法的通知"),
+    ("国务院令第492号文件《政府公报管理办法》", "国务院令第492号", "政府公报管理办法"),
+    ("《关于国库集中支付改革的通知》（晋财库〔2020〕16号）", "晋财库〔2020〕16号", "关于国库集中支付改革的通知"),
+    ("《关于下达专项资金的通知》晋财综【2024】37号", "晋财综〔2024〕37号", "关于下达专项资金的通知"),
+]
+
+
+@pytest.mark.parametrize("text, docno, title", NUMBER_AND_TITLE, ids=[t[:14] for t, _, _ in NUMBER_AND_TITLE])
+def test_a_number_and_its_title_are_one_reference(text, docno, title):
+    ref = one("根据" + text + "进行建设。")
+    assert (ref.docno, ref.title, ref.raw) == (docno, title, text)
+
+
+def test_a_title_quoted_inside_an_unmarked_title_stays_on_its_own():
+    """沪府规…168号文关于同意《某规划》的批复: the number's own title is written without 《》; the
+    plan it quotes is a title of its own, and the number keeps no title."""
+    text = "根据沪府规【2016】168号文关于同意《某规划》的批复和普发改投【2017】89号文《关于某工程的批复》进行建设。"
+    refs = find_references(text)
+    assert [(r.raw, r.docno, r.title) for r in refs] == [
+        ("沪府规【2016】168号", "沪府规〔2016〕168号", None),
+        ("《某规划》", None, "某规划"),
+        ("普发改投【2017】89号文《关于某工程的批复》", "普发改投〔2017〕89号", "关于某工程的批复"),
+    ]
+
+
+def test_wen_after_a_number_does_not_take_a_title_already_paired():
+    refs = find_references("《甲办法》晋财综〔2024〕37号文《乙办法》")
+    assert [(r.docno, r.title) for r in refs] == [("晋财综〔2024〕37号", "甲办法"), (None, "乙办法")]
+
+
+def test_wanli_project_page_cites_two_numbers(pdf_extraction):
+    """The 立项依据 of the 万里 project (page 33 of the PDF) cites two numbers; the second is
+    written before its title with 文 between, and is one reference with it."""
+    refs = [r for r in pdf_extraction("wanli").references if r.span.page == 33]
+    assert {r.section for r in refs} == {"立项依据"}
+    assert [r.docno for r in refs if r.docno] == ["沪府规〔2016〕168号", "普发改投〔2017〕89号"]
+    numbered = {r.docno: r for r in refs if r.docno}
+    assert numbered["沪府规〔2016〕168号"].title is None
+    assert numbered["普发改投〔2017〕89号"].title == "关于万里街道社区公共服务中心新建工程可行性研究报告的批复"
+    # the only other reference is the plan quoted in the unmarked title of 沪府规〔2016〕168号
+    [plan] = [r for r in refs if not r.docno]
+    assert plan.title.startswith("上海市普陀区万里社区") and plan.title.endswith("控制性详细规划局部调整")
 
 
 ISSUERS = [

@@ -31,7 +31,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-__all__ = ["DocNo", "parse_docno", "canonical_docno", "iter_docnos", "to_halfwidth_digits", "rejoin_docnos"]
+__all__ = ["DocNo", "canonical_docno", "iter_docnos", "parse_docno", "rejoin_docnos", "to_halfwidth_digits"]
 
 
 @dataclass(frozen=True)
@@ -82,10 +82,15 @@ _CONNECTOR_WORDS = re.compile(
 _STOP_CHARS = "的了是在于及即见据照按将对把被等并或以由号令件之其该请元年月日"
 _CODE_STOP = re.compile(f".*[{_STOP_CHARS}和与]")  # no 机关代字 contains 和 or 与 …
 _ORGAN_STOP = re.compile(f".*[{_STOP_CHARS}]")  # … but organ names do (住房和城乡建设部)
-# "山西省财政厅晋财综〔…〕": a full organ name (six or more characters) written before the code
-_ORGAN_PREFIX = re.compile(
-    ".{3,}(?:厅|局|委员会|委|办公室|办公厅|人民政府|政府|中心|部|院)(?=.{2,}$)"
-)
+# … except right after an organ's last character: 财政部和国务院 are two organs
+_ORGAN_AND = re.compile("(?:.*[厅局委室府部院署行会])?[和与]")
+# "山西省财政厅晋财综〔…〕": a full organ name (six or more characters) written before the code.
+# Where it may end: after each organ word, the longest alternative first (委员会, not 委).
+_ORGAN_END = re.compile("委员会|办公室|办公厅|人民政府|政府|中心|[厅局委部院]")
+MIN_ORGAN, MAX_CODE = 6, 6
+_REGION = re.compile("中共|中国|国家|国务院|[^和与]{1,6}?[省市区县州]")
+# words of organ names that no code contains: a code holding one is still part of the organ
+_ORGAN_WORDS = re.compile("委员会|办公室|办公厅|政府|中心|领导小组")
 _DECREE_ORGAN_END = re.compile("(?:[院部府委局厅会署办席]|银行)$")
 
 _BRACKETS = "()（）[]【】〔〕﹝﹞［］〖〗{}｛｝"
@@ -113,18 +118,47 @@ def _strip_prose(run: str, *, decree: bool) -> int:
     '住房和城乡建设部'
     """
     start = 0
-    for pattern in (_CONNECTOR_WORDS, _ORGAN_STOP if decree else _CODE_STOP):
+    for pattern in (_CONNECTOR_WORDS, _ORGAN_STOP):
         m = pattern.match(run, start)
         if m:
             start = m.end()
     if decree:
-        while start < len(run) - 1 and run[start] in "和与":
-            start += 1
-    else:
-        m = _ORGAN_PREFIX.match(run, start)
-        if m and m.end() - start >= 6:
+        m = _ORGAN_AND.match(run, start)
+        if m and m.end() < len(run) - 1:
             start = m.end()
-    return start
+        return start
+    m = _CODE_STOP.match(run, start)
+    cut = m.end() if m else start
+    # an organ name may hold 和 (山西省人力资源和社会保障厅晋人社厅发) when it is a full name,
+    # beginning with a region; prose (单位和晋财综…) may not
+    for i in range(start, cut):
+        if (i == start or run[i - 1] in "和与") and run[i] not in "和与" and _REGION.match(run, i):
+            end = _organ_end(run, i)
+            if end >= cut:
+                return end
+    return _organ_end(run, cut)
+
+
+def _organ_end(run: str, start: int) -> int:
+    """Where the code starts in ``run[start:]`` when a full organ name is written before it.
+
+    The organ ends after the first organ word that leaves a code of two to six characters
+    holding no organ word (山西省国家密码管理局|晋秘局秘发, 大同市人民政府办公室|同办字); when
+    none does, after the last one that leaves two characters or more.
+
+    >>> run = "山西省人力资源和社会保障厅晋人社厅发"; run[_organ_end(run, 0):]
+    '晋人社厅发'
+    >>> run = "国家税务总局山西省税务局晋税发"; run[_organ_end(run, 0):]
+    '晋税发'
+    >>> run = "晋人社厅发"; run[_organ_end(run, 0):]
+    '晋人社厅发'
+    """
+    ends = [m.end() for m in _ORGAN_END.finditer(run, start)
+            if m.end() - start >= MIN_ORGAN and len(run) - m.end() >= 2]
+    for end in ends:
+        if len(run) - end <= MAX_CODE and not _ORGAN_WORDS.search(run, end):
+            return end
+    return ends[-1] if ends else start
 
 
 def _digits(text: str) -> int:

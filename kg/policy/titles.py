@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-__all__ = ["normalize_title", "iter_titles", "MAX_TITLE_CHARS"]
+__all__ = ["MAX_TITLE_CHARS", "iter_titles", "normalize_title"]
 
 MAX_TITLE_CHARS = 300  # a 《 left open longer than this is a stray mark, not a title
 

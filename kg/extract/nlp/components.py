@@ -32,7 +32,7 @@ from kg.model import FoundRef
 from kg.policy.docno import iter_docnos, parse_docno, to_halfwidth_digits
 from kg.policy.titles import iter_titles, normalize_title
 
-__all__ = ["Ent", "assemble_references", "find_amounts", "find_issuer", "REFERENCE_LABELS"]
+__all__ = ["REFERENCE_LABELS", "Ent", "assemble_references", "find_amounts", "find_issuer"]
 
 Ent = tuple[str, int, int]  # (label, start char, end char)
 REFERENCE_LABELS = ("DOCNO", "DECREE", "TITLE", "ISSUER")
@@ -123,7 +123,8 @@ def find_issuer(text: str, end: int, floor: int = 0) -> tuple[int, int] | None:
 _OPENERS = "（([【〔"
 _CLOSERS = "）)]】〕"
 _TITLE_TO_NUMBER_GAP = re.compile(f"[ \u3000\r\n{re.escape(_OPENERS)}]{{0,2}}")
-_NUMBER_TO_TITLE_GAP = re.compile("[ \u3000\r\n]?")
+# 普发改投【2017】89号文《…》, 晋财综〔2021〕63号文件《…》: "文" / "文件" may follow the number
+_NUMBER_TO_TITLE_GAP = re.compile("[ \u3000\r\n]?(?:文件?[ \u3000\r\n]?)?")
 
 
 def _number_fields(text: str, label: str) -> dict:
@@ -140,7 +141,8 @@ def assemble_references(text: str, ents: Sequence[Ent]) -> list[FoundRef]:
 
     1. a TITLE followed by a number, the gap at most two of space/（/( : one reference, the
        closing bracket after the number included;
-    2. a number followed by a TITLE not yet paired, the gap at most one space: one reference;
+    2. a number followed by a TITLE not yet paired, the gap at most 文 or 文件 and a space on
+       either side: one reference;
     3. an ISSUER right before a reference (gap: optional 文件 and ≤ 2 spaces) is its issuer.
 
     >>> text = "山西省财政厅《关于X的通知》(晋财库〔2020〕16号)"
@@ -168,10 +170,10 @@ def assemble_references(text: str, ents: Sequence[Ent]) -> list[FoundRef]:
                 groups.append((i, i + 1, end))
                 used.update((i, i + 1))
     for i, (label, _s, e) in enumerate(items):
-        if label in ("DOCNO", "DECREE") and i not in used and is_title(i + 1):
-            if _NUMBER_TO_TITLE_GAP.fullmatch(text[e : items[i + 1][1]]):
-                groups.append((i + 1, i, items[i + 1][2]))
-                used.update((i, i + 1))
+        if (label in ("DOCNO", "DECREE") and i not in used and is_title(i + 1)
+                and _NUMBER_TO_TITLE_GAP.fullmatch(text, e, items[i + 1][1])):
+            groups.append((i + 1, i, items[i + 1][2]))
+            used.update((i, i + 1))
     for i, (label, _s, e) in enumerate(items):
         if i not in used and label != "ISSUER":
             groups.append((i, None, e) if label == "TITLE" else (None, i, e))
