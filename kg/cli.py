@@ -225,8 +225,15 @@ def print_trace(result) -> None:
     for p in result.policies:
         head = p.docno or (p.titles[0] if p.titles else p.policy)
         titles = "".join(f" 《{t}》" for t in p.titles[:2])
-        out.print(f"[bold]{head}[/bold]{titles}")
+        kinds = f"  [{', '.join(p.kinds)}]" if p.kinds else ""
+        out.print(f"[bold]{head}[/bold]{titles}{kinds}")
+        if p.also_cited_as:
+            out.print(f"  also cited as: {'、'.join(f'《{t}》' for t in p.also_cited_as)}")
+        _print_about(p)
         docs = {(c.file, c.unit, c.year) for c in p.citations if not c.project}
+        if not p.citations:
+            out.print("  no project or narrative cites it")
+            continue
         out.print(
             f"  justifies {len(p.justified_projects)} project(s); cited by {len(p.units)} unit(s): {'、'.join(p.units)}"
             + (f"; mentioned in {len(docs)} document narrative(s)" if docs else "")
@@ -250,6 +257,29 @@ def print_trace(result) -> None:
                     side = "" if i.sides in ("", "年度+实施期", "实施期+年度") else f"  [{i.sides} only]"
                     period = f"  (实施期: {i.period_target})" if i.period_target else ""
                     out.print(f"        {i.level2 or '':<10} {i.indicator} = {i.target}{period}  ({i.where}){side}")
+
+
+def _print_about(p) -> None:
+    """Issuer, where the full text is reproduced, and the citation chain through the policy."""
+    level = f" ({p.level}, {p.region})" if p.level else f" ({p.region})" if p.region else ""
+    if p.issuers:
+        out.print(f"  issued by {'、'.join(p.issuers)}{level}" + (f" on {p.issued}" if p.issued else ""))
+    else:
+        out.print(f"  issuer unresolved{level}")
+    if p.embedded_in:
+        out.print(f"  full text reproduced in {p.embedded_in} {p.embedded_where or ''}".rstrip())
+    verbs = {
+        ("downstream", "forwards"): "forwarded by", ("downstream", "basedOn"): "basis of",
+        ("downstream", "cites"): "cited by", ("upstream", "forwards"): "forwards",
+        ("upstream", "basedOn"): "based on", ("upstream", "cites"): "cites",
+    }
+    for link in p.links:
+        direct = p.policy in (link.source, link.target)
+        other = link.source_label if link.direction == "downstream" else link.target_label
+        if direct:
+            out.print(f"  {verbs[(link.direction, link.relation)]} {other}")
+        else:  # further along the chain
+            out.print(f"    … {link.source_label} {link.relation} {link.target_label}")
 
 
 def _clip(text: str, n: int) -> str:

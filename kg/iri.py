@@ -28,6 +28,8 @@ FINDINGS_PREFIX = GRAPH_PREFIX + "findings/"
 ENTITIES = URIRef(GRAPH_PREFIX + "entities")
 ONTOLOGY = URIRef(GRAPH_PREFIX + "ontology")
 CODELISTS = URIRef(GRAPH_PREFIX + "codelists")
+ISSUERS = URIRef(GRAPH_PREFIX + "issuers")  # the issuer table (ontology/issuers.ttl)
+LAWS = URIRef(GRAPH_PREFIX + "laws")  # the law alias table (ontology/laws.ttl)
 
 
 def _ucschar(ch: str) -> bool:
@@ -84,6 +86,16 @@ def office(unit_name: str, name: str) -> URIRef:
     return _id("unit/" + slug(key(unit_name)) + "/office/" + slug(key(name)))
 
 
+def organ(name: str) -> URIRef:
+    """An issuing organ (发文机关), by its full name."""
+    return _id("organ/" + slug(key(name)))
+
+
+def issuer_code(prefix: str) -> URIRef:
+    """An entry of the issuer table (ontology/issuers.ttl)."""
+    return _id("issuer-code/" + slug(prefix))
+
+
 def policy(docno: str) -> URIRef:
     return _id("policy/" + slug(docno))
 
@@ -111,3 +123,34 @@ def scheme(name: str) -> URIRef:
 def under(doc: URIRef, *parts: object) -> URIRef:
     """A node of one document: ``<doc>/project/3``, ``<doc>/project/3/indicator/2`` …"""
     return URIRef(str(doc) + "".join("/" + slug(str(p)) for p in parts))
+
+
+# ---------------------------------------------------------------- the links graph (kg.link)
+
+LINKS = URIRef(GRAPH_PREFIX + "links")
+
+
+def link(kind: str, *nodes: object) -> URIRef:
+    """A node of the links graph saying how two things were linked: ``id:link/<kind>/<16 hex>``,
+    a hash of what it links (in that order), so the same links get the same IRIs.
+
+    >>> str(link("predecessor", "a", "b"))[:41]
+    'https://w3id.org/budget-kg/id/link/predec'
+    """
+    import hashlib
+
+    digest = hashlib.sha256("\n".join(str(n) for n in nodes).encode("utf-8")).hexdigest()[:16]
+    return _id(f"link/{slug(kind)}/{digest}")
+
+
+# ---------------------------------------------------------------- catalogues (kg.map.embedded)
+
+
+def catalogue(policy_node: URIRef) -> URIRef:
+    """The catalogue (a SKOS concept scheme) a policy document issues: ``<policy>/catalogue``; its
+    concepts are ``<scheme>/<code>`` (levels 1-3) and ``<scheme>/<department>/<code>`` (level 4).
+
+    >>> str(catalogue(policy("晋财综〔2021〕63号")))
+    'https://w3id.org/budget-kg/id/policy/晋财综〔2021〕63号/catalogue'
+    """
+    return URIRef(str(policy_node) + "/catalogue")

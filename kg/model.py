@@ -6,6 +6,7 @@ Money is always ``Decimal`` yuan.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -274,6 +275,7 @@ class PolicyRef:
     issuer_text: str | None = None  # the organ named beside it in the text ("山西省财政厅")
     raw_docno: str | None = None  # the number as written, when there is one
     project: int | None = None  # index into Extraction.projects; None = the document itself
+    approval: str | None = None  # the approval written after a request ("市长已批示")
 
     @property
     def key(self) -> str:
@@ -322,3 +324,52 @@ class Extraction:
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     stated_targets: tuple[int, Span] | None = None  # "编报绩效目标的项目N个": N and where it is said
+    embedded: list[EmbeddedDocument] = field(default_factory=list)  # policy documents it reproduces
+    catalogue: list[CatalogueItem] = field(default_factory=list)  # purchase-of-services catalogue items it prints
+    follows_catalogues: list[tuple[str, Span]] = field(default_factory=list)  # catalogue documents the unit follows
+
+
+# ---------------------------------------------------------------- embedded documents, catalogue
+
+
+@dataclass(frozen=True)
+class PolicyCite:
+    """One document citing another: ``relation`` is "forwards" (现将《…》转发), "basedOn" (根据《…》
+    in its opening paragraph) or "cites" (anything else); ``target`` the canonical number, else the title."""
+
+    relation: str
+    target: str
+    span: Span
+    ref: PolicyRef | None = None  # the reference as found (number, title, issuer code …)
+
+
+@dataclass
+class EmbeddedDocument:
+    """A policy document a budget disclosure reproduces in full (its header block, body and imprint)."""
+
+    docno: str | None  # canonical 发文字号
+    title: str | None
+    issuer: str  # the organ as printed in the header ("晋城市财政局" of "晋城市财政局文件")
+    date: datetime.date | None  # the signature (落款) date, else the date it was printed (印发)
+    recipients: str | None  # 主送机关 as printed, without the colon
+    span: Span  # the header line, with the header and the number as text
+    lines: tuple[int, int]  # first and last line, its attachments included
+    cites: list[PolicyCite] = field(default_factory=list)
+    raw_docno: str | None = None  # the number as printed
+    date_span: Span | None = None
+    catalogue: str | None = None  # the title of the catalogue it prints as its appendix
+    catalogue_span: Span | None = None
+
+
+@dataclass
+class CatalogueItem:
+    """One row of a purchase-of-services catalogue (政府购买服务指导性目录)."""
+
+    code: str  # A, A15, A1502, A150201 (as printed, spaces removed)
+    name: str  # line-wrap spaces removed; "" when the row prints none
+    level: int  # 1-4, from the code's length
+    broader: str | None  # the code of the row above it in the table (levels 2-4)
+    department: str | None  # the department row it is listed under, its cells joined
+    span: Span
+    issued_by: str | None = None  # the canonical number of the document whose appendix it is
+    note: str | None = None  # what is odd about the row (a code that disagrees with the row above)

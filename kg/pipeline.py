@@ -23,17 +23,21 @@ from kg.codelists import ontology_dir
 from kg.errors import KgError, ParseError
 from kg.extract.arithmetic import arithmetic_findings
 from kg.extract.budget_lines import budget_lines
+from kg.extract.catalogue import catalogue_items, followed_catalogues
 from kg.extract.citations import all_citations
 from kg.extract.document import document_info, subunit_names, unit_info
+from kg.extract.embedded_docs import embedded_documents
 from kg.extract.kpi import merge_continued, merge_tables, parse_kpi
 from kg.extract.matching import ROUNDING, amount_evidence, best_amount, best_name, match, name_similarity, score
 from kg.extract.narrative import narrative_lines, projects_with_targets
 from kg.extract.project_pages import parse_project_page
 from kg.extract.projects import project_rows
+from kg.link import link_store
 from kg.model import Extraction, Finding, KpiTable, Line, Project, Section, SourceDoc
 from kg.map import Mapped, map_extraction
 from kg.read import expand, read
 from kg.store import Store
+from kg.segment.embedded_docs import embedded_line_numbers, find_embedded
 from kg.segment.kpi_blocks import find_kpi_blocks
 from kg.segment.project_pages import find_project_pages
 from kg.segment.sections import find_toc, sections
@@ -90,6 +94,8 @@ def extract(source: SourceDoc, keep_personal: bool = False) -> Extraction:
     skip = {l.no for b in blocks for l in b.preamble + b.lines}
     skip |= {l.no for t in tables for l in [t.title_line, *t.header, *t.rows]}
     skip |= {l.no for b in pages for l in b.lines}
+    embedded = find_embedded(source.lines)  # policy documents it reproduces: what they cite is theirs
+    skip |= embedded_line_numbers(embedded)
     lines = budget_lines(tables, file) + narrative_lines(file, secs, skip)
     refs = all_citations(file, projects, secs, skip)
     ex = Extraction(
@@ -97,6 +103,8 @@ def extract(source: SourceDoc, keep_personal: bool = False) -> Extraction:
         references=refs, notes=notes + source.notes, stated_targets=projects_with_targets(file, secs),
     )
     ex.findings = amount_findings(projects) + unmatched + arithmetic_findings(lines, tables)
+    ex.embedded, ex.catalogue = embedded_documents(file, embedded), catalogue_items(file, embedded)
+    ex.follows_catalogues = followed_catalogues(file, secs, skip)
     return ex
 
 
@@ -237,9 +245,10 @@ class IngestReport:
 
 
 def load_reference_data(store: Store) -> int:
-    """(Re)load the ontology and the static code lists into their graphs."""
+    """(Re)load the ontology, the static code lists, the issuer table and the law table into their graphs."""
     d = ontology_dir()  # the folder of ontology/*.ttl
-    return store.load_reference(iri.ONTOLOGY, d / "budget-kg.ttl") + store.load_reference(iri.CODELISTS, d / "codelists.ttl")
+    graphs = {iri.ONTOLOGY: "budget-kg.ttl", iri.CODELISTS: "codelists.ttl", iri.ISSUERS: "issuers.ttl", iri.LAWS: "laws.ttl"}
+    return sum(store.load_reference(g, d / name) for g, name in graphs.items())
 
 
 @dataclass
@@ -330,6 +339,7 @@ def ingest(
         if on_file:
             on_file(parsed.path, reason)
     store.rebuild_entities()
+    link_store(store)  # the link stage: what is the same across documents (id:graph/links)
     store.flush()
     report.seconds = time.perf_counter() - started
     return report

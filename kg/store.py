@@ -8,7 +8,10 @@ Graphs:
   codes). Contributions are hidden from queries and merged into
 - ``id:graph/entities``: the set union of all contributions, so a unit or a policy that many
   documents describe is described once;
-- ``id:graph/ontology``, ``id:graph/codelists``: reference data from ``ontology/``.
+- ``id:graph/ontology``, ``id:graph/codelists``: reference data from ``ontology/``;
+- ``id:graph/links``: what is the same across documents (a unit's several names, a project's
+  predecessor, a probable title variant), derived from the other graphs by :mod:`kg.link` and
+  recomputed after every change (``rebuild_derived``).
 
 Queries see the default graph as the union of every graph but the contributions
 (Oxigraph's union graph keeps duplicates, which would double SPARQL sums), and ``GRAPH ?g``
@@ -17,7 +20,7 @@ ranges over the same graphs.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -36,6 +39,18 @@ RESULT_FORMATS = {
     "csv": ox.QueryResultsFormat.CSV,
     "tsv": ox.QueryResultsFormat.TSV,
 }
+
+
+# Functions that recompute a graph derived from the others, run after every change of the documents.
+# kg.link registers the links graph here (kg.link imports this module, never the reverse).
+DERIVED: list[Callable[[Store], object]] = []
+
+
+def derived_graph(rebuild: Callable[[Store], object]) -> Callable[[Store], object]:
+    """Register ``rebuild(store)`` to run after documents are removed (``Store.rebuild_derived``)."""
+    if rebuild not in DERIVED:
+        DERIVED.append(rebuild)
+    return rebuild
 
 
 def to_ox(term: Node) -> ox.NamedNode | ox.Literal | ox.BlankNode:
@@ -112,7 +127,13 @@ class Store:
             return False
         self.replace({doc: [], iri.contrib_graph(file): [], iri.findings_graph(file): []})
         self.rebuild_entities()
+        self.rebuild_derived()
         return True
+
+    def rebuild_derived(self) -> None:
+        """Recompute the derived graphs (the links graph, once kg.link is imported) from the others."""
+        for rebuild in DERIVED:
+            rebuild(self)
 
     def rebuild_entities(self) -> None:
         """Recompute the entities graph as the union of the contribution graphs."""
@@ -142,9 +163,14 @@ class Store:
         """IRIs of the documents in the store."""
         return sorted(g.value for g in self._s.named_graphs() if g.value.startswith(iri.DOC_PREFIX))
 
-    def query(self, sparql: str, substitutions: dict[str, Node] | None = None, timeout: float | None = None):
-        """Run SPARQL over the dataset; the query may use the project prefixes without declaring them."""
-        graphs = self.graphs()
+    def query(
+        self, sparql: str, substitutions: dict[str, Node] | None = None, timeout: float | None = None,
+        exclude: Iterable[URIRef] = (),
+    ):
+        """Run SPARQL over the dataset; the query may use the project prefixes without declaring them.
+        ``exclude``: graphs left out of the dataset (the link stage reads everything but its own graph)."""
+        left_out = {str(g) for g in exclude}
+        graphs = [g for g in self.graphs() if g.value not in left_out]
         subs = {ox.Variable(k): to_ox(v) for k, v in (substitutions or {}).items()}
         try:
             return self._s.query(

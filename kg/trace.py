@@ -15,6 +15,7 @@ from rdflib import URIRef
 
 from kg import iri
 from kg.policy.docno import parse_docno
+from kg.policy.laws import law
 from kg.store import Store
 
 QUERIES = Path(__file__).resolve().parents[1] / "queries"
@@ -22,9 +23,29 @@ QUERIES = Path(__file__).resolve().parents[1] / "queries"
 FIND_BY_TITLE = """
 SELECT DISTINCT ?policy ?text WHERE {
   ?policy a bk:PolicyDocument .
-  { ?policy dcterms:title ?t } UNION { ?ref bk:refersTo ?policy ; bk:citedTitle ?t }
+  { ?policy dcterms:title ?t } UNION { ?policy skos:altLabel ?t } UNION { ?ref bk:refersTo ?policy ; bk:citedTitle ?t }
   FILTER(CONTAINS(?t, ?text))
 } ORDER BY ?policy
+"""
+
+# what the graph knows of the policy itself: issuer, kind, other titles, where its full text is
+ABOUT = """
+SELECT ?policy
+  (GROUP_CONCAT(DISTINCT ?organ; separator="、") AS ?issuers) (SAMPLE(?rg) AS ?region) (SAMPLE(?lvl) AS ?level)
+  (GROUP_CONCAT(DISTINCT ?ev; separator=" | ") AS ?evidence)
+  (GROUP_CONCAT(DISTINCT ?kind; separator=" ") AS ?kinds) (GROUP_CONCAT(DISTINCT ?alt; separator="|") AS ?alts)
+  (SAMPLE(?f) AS ?embeddedIn) (SAMPLE(?ln) AS ?line) (SAMPLE(?pg) AS ?page) (SAMPLE(?dt) AS ?issued)
+WHERE {
+  ?policy a bk:PolicyDocument .
+  OPTIONAL { ?policy bk:issuedBy/rdfs:label ?organ }
+  OPTIONAL { ?policy bk:issuerRegion ?rg }
+  OPTIONAL { ?policy bk:issuerLevel/skos:prefLabel ?lvl FILTER(LANG(?lvl) = "") }
+  OPTIONAL { ?policy bk:issuerEvidence ?ev }
+  OPTIONAL { ?policy a ?k . VALUES ?k { bk:Law bk:Contract bk:Request } BIND(STRAFTER(STR(?k), "#") AS ?kind) }
+  OPTIONAL { ?policy skos:altLabel ?alt }
+  OPTIONAL { ?policy bk:embeddedIn/bk:sourceFile ?f . OPTIONAL { ?policy bk:sourceLine ?ln } OPTIONAL { ?policy bk:sourcePage ?pg } }
+  OPTIONAL { ?policy dcterms:issued ?dt }
+} GROUP BY ?policy
 """
 
 
@@ -71,11 +92,36 @@ class Citation:
 
 
 @dataclass
+class Link:
+    """One link of a citation chain through the traced policy (queries/policy-citation-chains.rq)."""
+
+    direction: str  # "upstream": what the policy rests on; "downstream": what forwards or cites it
+    relation: str  # forwards | basedOn | cites
+    source: str  # IRI of the citing document
+    source_label: str
+    target: str
+    target_label: str
+    file: str | None = None  # the budget document that reproduces the citing document, if any
+    line: int | None = None
+    page: int | None = None
+
+
+@dataclass
 class PolicyTrace:
     policy: str  # IRI
     docno: str | None
     titles: list[str]
     citations: list[Citation]
+    kinds: list[str] = field(default_factory=list)  # Law, Contract, Request
+    also_cited_as: list[str] = field(default_factory=list)  # other titles of the same law
+    issuers: list[str] = field(default_factory=list)  # organ names; empty when unresolved
+    region: str | None = None
+    level: str | None = None
+    evidence: str | None = None
+    embedded_in: str | None = None  # the budget document that reproduces it
+    embedded_where: str | None = None
+    issued: str | None = None
+    links: list[Link] = field(default_factory=list)
 
     @property
     def justified_projects(self) -> list[Citation]:
@@ -115,8 +161,20 @@ def resolve(store: Store, text: str) -> tuple[str | None, list[str]]:
     parsed = parse_docno(text.strip())
     if parsed is not None:
         return parsed.canonical, [str(iri.policy(parsed.canonical))]
+    named = law(text)  # a law under any of its titles is that law, not every title containing the words
+    if named is not None:
+        return None, [str(named.iri)]
     found = store.select(FIND_BY_TITLE, text=_lit(text.strip().strip("《》")))
     return None, [r["policy"] for r in found]
+
+
+def _docno(store: Store, policy: str) -> str | None:
+    rows = store.select("SELECT ?policy ?d WHERE { ?policy bk:docNumber ?d }", policy=URIRef(policy))
+    return rows[0]["d"] if rows else None
+
+
+def _where(line: int | None, page: int | None) -> str | None:
+    return f"page {page}" if page is not None else f"line {line}" if line is not None else None
 
 
 def _lit(value: str):
@@ -131,9 +189,17 @@ def trace(store: Store, text: str, indicators: bool = True) -> TraceResult:
     trace_q = query_text("trace-policy.rq")
     ind_q = query_text("project-indicators.rq")
     titles_q = "SELECT DISTINCT ?policy ?t WHERE { ?policy dcterms:title ?t } ORDER BY ?t"  # substituted variables must be projected
+    chain_q = query_text("policy-citation-chains.rq")
     for p in policies:
         rows = store.select(trace_q, policy=URIRef(p))
-        if not rows:
+        links = [
+            Link(direction=r["direction"], relation=r["relation"], source=r["from"],
+                 source_label=r["fromDocno"] or r["fromTitle"] or r["from"], target=r["to"],
+                 target_label=r["toDocno"] or r["toTitle"] or r["to"], file=r["file"], line=r["line"], page=r["page"])
+            for r in store.select(chain_q, policy=URIRef(p))
+        ]
+        about = store.select(ABOUT, policy=URIRef(p))
+        if not rows and not links and not (about and about[0]["embeddedIn"]):
             continue
         cites = []
         seen = set()
@@ -161,5 +227,13 @@ def trace(store: Store, text: str, indicators: bool = True) -> TraceResult:
                 if c.project:
                     c.indicators = cache[c.project]
         titles = [r["t"] for r in store.select(titles_q, policy=URIRef(p))]
-        result.policies.append(PolicyTrace(policy=p, docno=rows[0]["docno"], titles=titles, citations=cites))
+        a = about[0] if about else {}
+        docno = rows[0]["docno"] if rows else _docno(store, p)
+        result.policies.append(PolicyTrace(
+            policy=p, docno=docno, titles=titles, citations=cites, links=links,
+            kinds=(a.get("kinds") or "").split(), also_cited_as=sorted(set(filter(None, (a.get("alts") or "").split("|")))),
+            issuers=list(filter(None, (a.get("issuers") or "").split("、"))), region=a.get("region"),
+            level=a.get("level"), evidence=a.get("evidence") or None, embedded_in=a.get("embeddedIn"),
+            embedded_where=_where(a.get("line"), a.get("page")), issued=str(a["issued"]) if a.get("issued") else None,
+        ))
     return result

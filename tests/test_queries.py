@@ -23,6 +23,9 @@ def test_the_expected_questions_exist():
         "trace-policy.rq", "policies-behind-project.rq", "spending-per-policy.rq", "spending-per-issuer.rq",
         "funding-sources-for-policy.rq", "projects-without-basis.rq", "project-indicators.rq",
         "policies-cited-by-several-units.rq", "cost-target-mismatch.rq",
+        # policy knowledge (issue 4)
+        "policy-citation-chains.rq", "spending-per-issuer-level.rq", "laws-cited-by-several-units.rq",
+        "projects-justified-only-by-contract.rq", "unresolved-issuers.rq", "unit-projects-across-years.rq",
     }
 
 

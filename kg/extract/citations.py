@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from kg.extract.references import FoundRef, find_references
 from kg.model import KpiTable, Line, PolicyRef, Project, Section, Span
+from kg.policy.basis import approval_note
 
 BASIS = "立项依据"
 PROJECT_FIELDS = ("立项依据", "项目概况", "项目设立必要性", "保证项目实施的制度、措施", "项目实施计划", "实施方案")
@@ -24,7 +25,7 @@ def _ref(f: FoundRef, section: str, span: Span, project: int | None) -> PolicyRe
     return PolicyRef(
         raw=f.raw, docno=f.docno, title=f.title, section=section, span=span,
         issuer_code=f.issuer_code, year=f.year, serial=f.serial, issuer_text=f.issuer_text,
-        raw_docno=f.raw_docno, project=project,
+        raw_docno=f.raw_docno, project=project, approval=approval_note(span.text[f.end:]),
     )
 
 

@@ -7,7 +7,7 @@ from collections import Counter
 
 from kg.errors import ParseError
 from kg.extract.projects import strip_unit_suffix
-from kg.model import Department, DocumentInfo, KpiTable, Line, Section, SourceDoc, Table, UnitInfo
+from kg.model import Department, DocumentInfo, KpiTable, Line, Project, Section, SourceDoc, Table, UnitInfo
 
 TITLE = re.compile(r"(\d{4})\s*年度?\s*(?:[区市省县]级)?\s*(单位|部门)\s*(预算|决算)")
 REGION = re.compile(
@@ -127,8 +127,11 @@ def unit_info(
     org = next((s for s in sections if "机构设置" in s.title), None)
     org_text = "".join(_text(l) for l in org.lines) if org else ""
     m = re.search(re.escape(name) + r"[（(]([^）)]{2,80})[）)]", org_text)
-    if m:
-        variants.extend(v.strip() for v in re.split(r"[、，,]", m.group(1)) if v.strip() and v.strip() not in variants)
+    if m:  # the names in brackets after its own: the other nameplates it bears (加挂牌子), one body
+        for v in re.split(r"[、，,]", m.group(1)):
+            v = re.sub(r"^(?:加挂|挂)|牌子$", "", v.strip()).strip("“”\"")
+            if _PLATE.match(v) and v != name and v not in variants:
+                variants.append(v)
     m = re.search(r"以下简称[“\"]?([\u4e00-\u9fff]{2,20}?)[”\"]?[，,。；;（(]", org_text)
     if m and m.group(1) not in variants:
         variants.append(m.group(1))
@@ -158,6 +161,53 @@ def unit_info(
         if s not in unit.subunits:
             unit.subunits.append(s)
     return unit
+
+
+# a nameplate in brackets after a unit's name: a full unit name, not a grade or a note ("副处级", "参公管理")
+_PLATE = re.compile(r"^[\u4e00-\u9fff0-9]{2,8}?(?:省|自治区|市|自治州|地区|盟|区|县|旗)[\u4e00-\u9fff0-9]{2,30}"
+                    r"(?:局|厅|办|委|院|所|中心|队|站|处|室|馆|会|校|办事处|部)$")
+
+
+def subunit_aliases(unit: UnitInfo, projects: list[Project]) -> dict[str, list[tuple[str, list[Project]]]]:
+    """Other names a department document gives one of its sub-units, with the projects that show it.
+
+    Seed 004 lists projects under "大同市云冈区政府信息网络中心" in its project table while their
+    绩效目标表 name the 实施单位 "大同市云冈区政府信息中心". A name N is another name of the
+    sub-unit S when
+
+    - a project listed under S in the project table has a KPI table whose 实施单位 is N (≠ S);
+    - that KPI table's 主管部门 is the document's own department (the same supervising department);
+    - N is no unit the document lists itself (the department, another sub-unit): that would be a
+      project charged to another unit, not another name;
+    - every KPI table naming N belongs to a project listed under S (never under another sub-unit).
+
+    Names that are merely similar are never merged: only this evidence makes them one.
+    """
+    if not unit.subunits:
+        return {}
+    dept = unit.name if unit.is_department else (unit.department.name if unit.department else None)
+    known = {_k(n) for n in [unit.name, *unit.variants, *unit.subunits]}
+    under: dict[str, dict[str, list[Project]]] = {}  # N → S → projects
+    for p in projects:
+        k = p.kpi
+        if p.row is None or not p.row.subunit or k is None or not k.implementing_unit:
+            continue
+        n = DEPT_SUFFIX.sub("", k.implementing_unit).strip()
+        if _k(n) in known or k.department is None or dept is None:
+            continue
+        if _k(DEPT_SUFFIX.sub("", k.department.name)) != _k(dept):
+            continue
+        under.setdefault(n, {}).setdefault(p.row.subunit, []).append(p)
+    out: dict[str, list[tuple[str, list[Project]]]] = {}
+    for n, by_sub in under.items():
+        if len(by_sub) == 1:
+            ((s, ps),) = by_sub.items()
+            out.setdefault(s, []).append((n, ps))
+    return out
+
+
+def _k(name: str) -> str:
+    return re.sub(r"\s+", "", name)
 
 
 _LISTED = re.compile(r"^\d{1,2}\s*[、.．]?\s*([\u4e00-\u9fff（）()]{4,40}?)(?:[（(][^）)]{1,12}[）)])?[。；;]?$")

@@ -17,9 +17,11 @@ import re
 from rdflib import URIRef
 
 from kg import codelists, iri
+from kg.extract.document import subunit_aliases
 from kg.extract.indicators import l2_canonical
+from kg.map.embedded import map_embedded
 from kg.map.graphs import Mapped, Out
-from kg.map.policies import map_citation
+from kg.map.policies import map_bases, map_citation
 from kg.model import BudgetLine, Extraction, Indicator, Project
 from kg.vocab import BK, DCTERMS, ORG, PROV, QB, RDF, RDFS, SKOS
 
@@ -77,6 +79,7 @@ def map_extraction(ex: Extraction) -> Mapped:
         shared.add(node, RDFS.label, o)
         shared.add(node, ORG.unitOf, publisher)
         shared.add(publisher, ORG.hasUnit, node)
+    aliases = subunit_aliases(unit, ex.projects)
     for s in unit.subunits:
         node = iri.unit(s)
         shared.add(node, RDF.type, BK.BudgetUnit)
@@ -84,6 +87,15 @@ def map_extraction(ex: Extraction) -> Mapped:
         shared.add(node, RDFS.label, s)
         shared.add(node, BK.region, doc.region)
         shared.add(node, ORG.subOrganizationOf, publisher)
+        for other, projects in aliases.get(s, []):  # another name of it (see subunit_aliases): one node
+            shared.add(node, SKOS.altLabel, other)
+            projects = sorted(projects, key=lambda p: (p.kpi.span.page or 0, p.kpi.span.line or 0))
+            lines = ", ".join(p.kpi.span.where for p in projects)
+            names = "、".join(p.row.name for p in projects)
+            shared.add(node, SKOS.editorialNote, (
+                f"also named {other}: the 实施单位 of the 绩效目标表 ({lines}) of {len(projects)} project(s) "
+                f"listed under {s} in {doc.file} ({names}), with the same 主管部门"
+            ))
 
     # projects
     project_nodes: list[URIRef] = []
@@ -95,6 +107,7 @@ def map_extraction(ex: Extraction) -> Mapped:
     # citations
     for n, ref in enumerate(ex.references, start=1):
         map_citation(out, shared, d, iri.under(d, "ref", n), ref, project_nodes)
+    map_bases(out, d, ex, project_nodes)
 
     # budget tables (empty ones too) and their lines
     tables: dict[int, URIRef] = {}
@@ -119,6 +132,7 @@ def map_extraction(ex: Extraction) -> Mapped:
                 out.add(d, BK.hasTable, node)
                 out.prov(node, d, line.span)
         _budget_line(out, shared, d, iri.under(d, "line", n), node, line)
+    map_embedded(ex, d, out, shared)  # policy documents it reproduces, their catalogue; catalogues the unit follows
 
     # findings
     for n, f in enumerate(ex.findings, start=1):
