@@ -35,7 +35,7 @@ from rdflib.namespace import RDF, SKOS
 from kg.errors import KgError
 from kg.vocab import ID_IRI
 
-__all__ = ["CODELISTS_FILE", "ontology_dir", "normalise", "schemes", "concept", "economic_code", "parent", "label"]
+__all__ = ["CODELISTS_FILE", "ontology_dir", "read_table", "normalise", "schemes", "concept", "economic_code", "parent", "label"]
 
 CODELISTS_FILE = "codelists.ttl"
 SCHEME_BASE = ID_IRI + "scheme/"
@@ -68,13 +68,22 @@ class _Index:
     notation: dict[URIRef, str]
 
 
+def read_table(file: Path, what: str) -> Graph:
+    """One of the Turtle tables of ``ontology/`` (code lists, issuers, laws), or a one-line KgError
+    naming the file: missing, or not valid Turtle (with the parser's reason)."""
+    if not file.is_file():
+        raise KgError(f"{what} not found (set KG_ONTOLOGY_DIR to the ontology directory)", file=str(file))
+    try:
+        return Graph().parse(file, format="turtle")
+    except Exception as e:  # rdflib raises several parser exception types
+        reason = " ".join(str(e).split())[:200]
+        raise KgError(f"{what} is not valid Turtle: {reason}", file=str(file)) from e
+
+
 @lru_cache(maxsize=4)
 def _load(path: str) -> _Index:
     """Read one code-list file into lookup tables (once per path)."""
-    file = Path(path)
-    if not file.is_file():
-        raise KgError("code lists not found (set KG_ONTOLOGY_DIR to the ontology directory)", file=str(file))
-    g = Graph().parse(file, format="turtle")
+    g = read_table(Path(path), "code lists")
 
     by_label: dict[str, dict[str, URIRef]] = {}
     for s in g.subjects(RDF.type, SKOS.ConceptScheme):
@@ -100,7 +109,7 @@ def _load(path: str) -> _Index:
                 for lit in g.objects(c, prop):
                     key = normalise(str(lit))
                     if table.setdefault(key, c) != c:
-                        raise KgError(f"label {str(lit)!r} names both {table[key]} and {c}", file=str(file))
+                        raise KgError(f"label {str(lit)!r} names both {table[key]} and {c}", file=path)
     return _Index(by_label, pref, broader, notation)
 
 

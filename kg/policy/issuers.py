@@ -30,11 +30,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from kg import iri
-from kg.codelists import normalise, ontology_dir
+from kg.codelists import normalise, ontology_dir, read_table
 from kg.vocab import BK
 
 __all__ = ["ISSUERS_FILE", "Organ", "Resolution", "resolve_code", "organs_named", "title_issuer", "organ_by_name", "organ_by_iri"]
@@ -83,7 +83,7 @@ class _Table:
 
 @lru_cache(maxsize=1)
 def _table() -> _Table:
-    g = Graph().parse(ontology_dir() / ISSUERS_FILE, format="turtle")
+    g = read_table(ontology_dir() / ISSUERS_FILE, "issuer table")
 
     def one(s, p):
         return next(iter(g.objects(s, p)), None)

@@ -21,10 +21,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 from rdflib.namespace import RDF, SKOS
 
-from kg.codelists import normalise, ontology_dir
+from kg.codelists import normalise, ontology_dir, read_table
 from kg.vocab import BK
 
 __all__ = ["LAWS_FILE", "Law", "canonical_law", "law", "is_law"]
@@ -43,7 +43,7 @@ class Law:
 
 @lru_cache(maxsize=1)
 def _laws() -> dict[str, Law]:
-    g = Graph().parse(ontology_dir() / LAWS_FILE, format="turtle")
+    g = read_table(ontology_dir() / LAWS_FILE, "law table")
     out: dict[str, Law] = {}
     for s in g.subjects(RDF.type, BK.Law):
         title = str(next(g.objects(s, SKOS.prefLabel)))
