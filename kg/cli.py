@@ -286,6 +286,81 @@ def _clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+# ---------------------------------------------------------------- audit
+
+@main.command()
+@store_option
+@click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Directory of audit rule files (*.rq); default: queries/audit.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "html"]), default="table", show_default=True,
+              help="html is one self-contained page: the compared facts' source snippets side by side.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the report to this file instead of standard output.")
+@click.option("--check", "check_ids", multiple=True, metavar="ID",
+              help="Run only this check (repeatable); the findings of the other checks stay stored.")
+@click.option("--severity", type=click.Choice(["error", "warning", "info"]), default="info", show_default=True,
+              help="Print findings of this severity or worse (all are stored; the exit code ignores this).")
+def audit(store_dir: Path, rules_dir: Path | None, fmt: str, output: Path | None, check_ids: tuple[str, ...],
+          severity: str):
+    """Run the audit checks (queries/audit/*.rq) over the store, store their findings, and report them.
+
+    Findings are replaced in each document's graph id:graph/audit/<file>. Exit code 1 when any
+    finding has severity error (or a rule file is malformed), 0 otherwise.
+    """
+    from rich.markup import escape
+
+    from kg.audit import RULES, RuleErrors, audit as run, load_checks
+    from kg.audit.report import print_table, to_html, to_json
+
+    def fail(message: str):
+        err.print(f"[red]error:[/red] {escape(message)}", markup=True)
+        sys.exit(1)
+
+    try:
+        checks = load_checks(rules_dir or RULES)
+    except RuleErrors as e:
+        for problem in e.errors[:-1]:
+            err.print(f"[red]error:[/red] {escape(str(problem))}", markup=True)
+        fail(str(e.errors[-1]))
+    except KgError as e:
+        fail(str(e))
+    if check_ids:
+        known = {c.id for c in checks}
+        unknown = [c for c in check_ids if c not in known]
+        if unknown:
+            raise click.BadParameter(
+                f"no check {', '.join(unknown)} in {rules_dir or RULES} (known: {', '.join(sorted(known))})",
+                param_hint="--check",
+            )
+        checks = [c for c in checks if c.id in check_ids]
+    try:
+        with _open(store_dir) as store:
+            report = run(store, checks=checks, complete=not check_ids)
+    except KgError as e:
+        fail(str(e))
+    shown = report.at_least(severity)
+    try:
+        stream = output.open("w", encoding="utf-8") if output else None
+    except OSError as e:
+        fail(f"{output}: cannot write the report ({e.strerror})")
+    try:
+        if fmt == "json":
+            (stream or sys.stdout).write(to_json(shown) + "\n")
+        elif fmt == "html":
+            (stream or sys.stdout).write(to_html(report, shown))
+        else:
+            console = Console(file=stream, highlight=False, width=160) if stream else out
+            print_table(report, shown, console)
+            console.print(f"\n{report.summary()}")
+    finally:
+        if stream:
+            stream.close()
+    if fmt != "table" or output:
+        err.print(report.summary() + (f" → {output}" if output else ""), markup=False)
+    if report.errors:
+        sys.exit(1)
+
+
 # ---------------------------------------------------------------- demo
 
 @main.command()

@@ -154,3 +154,39 @@ def catalogue(policy_node: URIRef) -> URIRef:
     'https://w3id.org/budget-kg/id/policy/晋财综〔2021〕63号/catalogue'
     """
     return URIRef(str(policy_node) + "/catalogue")
+
+
+# ---------------------------------------------------------------- audit findings (kg.audit)
+
+#: ``id:graph/audit/<file>``: the findings the audit checks (queries/audit/*.rq) made about one document,
+#: kept apart from the extraction's own findings graph (``id:graph/findings/<file>``)
+AUDIT_PREFIX = GRAPH_PREFIX + "audit/"
+
+
+def audit_graph(file: str) -> URIRef:
+    """The graph of one document's audit findings.
+
+    >>> str(audit_graph("000_4af2b7ab3d3465e5.txt"))
+    'https://w3id.org/budget-kg/id/graph/audit/000_4af2b7ab3d3465e5.txt'
+    """
+    return URIRef(AUDIT_PREFIX + slug(file))
+
+
+def audit_graph_of(doc: str) -> URIRef:
+    """The audit graph of a document given by its IRI (``id:doc/<file>`` → ``id:graph/audit/<file>``).
+
+    >>> audit_graph_of(document("a b.txt")) == audit_graph("a b.txt")
+    True
+    """
+    if not str(doc).startswith(DOC_PREFIX):
+        raise ValueError(f"not a document IRI: {doc}")
+    return URIRef(AUDIT_PREFIX + str(doc)[len(DOC_PREFIX):])
+
+
+def audit_finding(doc: str, check_id: str, n: int) -> URIRef:
+    """The n-th finding (1-based) of one audit check about one document: ``<doc>/audit/<check-id>/<n>``.
+
+    >>> str(audit_finding(document("x.txt"), "cross-basic-total", 2))
+    'https://w3id.org/budget-kg/id/doc/x.txt/audit/cross-basic-total/2'
+    """
+    return under(URIRef(str(doc)), "audit", check_id, n)

@@ -125,7 +125,7 @@ class Store:
         doc = iri.document(file)
         if not self._s.contains_named_graph(ox.NamedNode(str(doc))):
             return False
-        self.replace({doc: [], iri.contrib_graph(file): [], iri.findings_graph(file): []})
+        self.replace({doc: [], iri.contrib_graph(file): [], iri.findings_graph(file): [], iri.audit_graph(file): []})
         self.rebuild_entities()
         self.rebuild_derived()
         return True

@@ -170,6 +170,7 @@ class BK(DefinedNamespace):
     expectedValue: URIRef
     actualValue: URIRef
     difference: URIRef
+    tolerance: URIRef
     concerns: URIRef
 
     # provenance

@@ -27,6 +27,7 @@ class Mapped:
             self.doc: self.triples,
             iri.contrib_graph(self.file): self.contrib,
             iri.findings_graph(self.file): self.findings,
+            iri.audit_graph(self.file): [],  # the audit of the old content no longer holds: kg audit writes it again
         }
 
     def __len__(self) -> int:
