@@ -30,3 +30,9 @@ def test_every_command_and_option_is_documented(name):
 def test_every_query_file_is_listed():
     for f in (Path(__file__).resolve().parents[1] / "queries").glob("*.rq"):
         assert f"`{f.name}`" in README, f.name
+
+
+def test_every_audit_check_is_listed_with_its_severity():
+    for f in (Path(__file__).resolve().parents[1] / "queries" / "audit").glob("*.rq"):
+        head = dict(l[2:].split(":", 1) for l in f.read_text("utf-8").splitlines()[:3] if l.startswith("# "))
+        assert f"| `{head['id'].strip()}` | {head['severity'].strip()} |" in README, f.name
