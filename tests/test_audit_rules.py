@@ -435,3 +435,23 @@ def test_the_runner_stand_in_keeps_what_the_contract_says(sample_store):
     kept = run_rule_like_the_runner(sample_store, rule)
     assert [(r["expected"], r["actual"]) for r in kept] == [(D(860000), D(870000))]
     assert is_finding({"expected": None, "actual": None}) and not is_finding({"expected": D(1), "actual": D(1)})
+
+
+def test_the_audit_runner_loads_the_rules_and_finds_what_the_stand_in_finds(edited_rows):
+    """kg.audit (written at the same time) reads every rule file and, on the edited copies, keeps the rows
+    the stand-in keeps."""
+    kg_audit = pytest.importorskip("kg.audit")
+    checks = kg_audit.load_checks(RULES)
+    assert {c.id for c in checks} == CHECK_IDS
+    assert {c.id: c.severity for c in checks} == {rid: RULE[rid].severity for rid in CHECK_IDS}
+    report = kg_audit.audit(edited_rows["_store"], checks, write=False)
+    runner = {(f.check.id, f.doc, f.expected, f.actual) for f in report.findings}
+
+    def number(x):
+        return None if x is None else D(x)
+
+    mine = {
+        (rid, doc_iri(e.file), number(r["expected"]), number(r["actual"]))
+        for e in EDITS for rid, rows in edited_rows[e.name].items() for r in rows if is_finding(r)
+    }
+    assert runner == mine
