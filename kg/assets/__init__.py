@@ -1,0 +1,1 @@
+"""Static files shipped in the package: vendor/ holds the JavaScript libraries `make vendor` installs from npm."""
