@@ -20,6 +20,7 @@ ranges over the same graphs.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -38,6 +39,20 @@ RESULT_FORMATS = {
     "xml": ox.QueryResultsFormat.XML,
     "csv": ox.QueryResultsFormat.CSV,
     "tsv": ox.QueryResultsFormat.TSV,
+}
+
+# RDF formats Store.dump writes (kg export): name → pyoxigraph format
+DUMP_FORMATS = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+GRAPH_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
 }
 
 
@@ -77,6 +92,7 @@ class Store:
 
     def __init__(self, path: str | Path | None = None, read_only: bool = False):
         self.path = Path(path) if path is not None else None
+        self.read_only = read_only
         try:
             if self.path is None:
                 self._s = ox.Store()
@@ -100,8 +116,14 @@ class Store:
 
     # ------------------------------------------------------------------ writing
 
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError("the store is open read-only (kg.open(..., writable=True) to change it)",
+                             file=str(self.path))
+
     def replace(self, graphs: dict[URIRef, list[Triple]], entities: Iterable[Triple] = ()) -> None:
         """Replace whole named graphs, and add ``entities`` to the entities graph, atomically."""
+        self._writable()
         parts = [f"DROP SILENT GRAPH <{g}>" for g in graphs]
         body = []
         for g, triples in graphs.items():
@@ -137,6 +159,7 @@ class Store:
 
     def rebuild_entities(self) -> None:
         """Recompute the entities graph as the union of the contribution graphs."""
+        self._writable()
         self._s.update(
             f"DROP SILENT GRAPH <{iri.ENTITIES}> ;\n"
             f"INSERT {{ GRAPH <{iri.ENTITIES}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
@@ -145,6 +168,7 @@ class Store:
 
     def load_reference(self, graph: URIRef, path: Path) -> int:
         """Replace a reference graph (ontology, code lists) with a Turtle file's content."""
+        self._writable()
         g = ox.NamedNode(str(graph))
         self._s.update(f"DROP SILENT GRAPH <{graph}>")
         self._s.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=g)
@@ -188,9 +212,74 @@ class Store:
         names = [v.value for v in res.variables]
         return [{n: py(sol[n]) for n in names} for sol in res]
 
+    def result(self, sparql: str, substitutions: dict[str, Node] | None = None, rows=None):
+        """Any query's answer as Python values: SELECT → ``rows(list of dicts, columns)`` (a plain
+        list of dicts when ``rows`` is None), ASK → bool, CONSTRUCT / DESCRIBE → Turtle text."""
+        res = self.query(sparql, substitutions=substitutions)
+        if isinstance(res, ox.QueryBoolean):
+            return bool(res)
+        if isinstance(res, ox.QueryTriples):
+            return res.serialize(format=ox.RdfFormat.TURTLE).decode("utf-8")
+        names = [v.value for v in res.variables]
+        dicts = [{n: py(sol[n]) for n in names} for sol in res]
+        return rows(dicts, names) if rows else dicts
+
     def count(self, graph: URIRef) -> int:
         """Triples in one graph."""
         return sum(1 for _ in self._s.quads_for_pattern(None, None, None, ox.NamedNode(str(graph))))
+
+    def dump(self, output, fmt: str, graphs: dict[str, str] | None = None, union: bool = False) -> int:
+        """Write graphs to ``output`` (a binary stream) in ``fmt`` (a key of ``DUMP_FORMATS``), Turtle
+        and TriG with the project prefixes; return how many triples (``union``) or quads were written.
+
+        ``graphs`` maps a stored graph to the name it is written under (default: every graph queries
+        see, under its own name). ``union``: one graph, each triple once however many graphs state it
+        (ttl, nt, jsonld); otherwise quads graph by graph, in the order of the written names (nq, trig).
+        """
+        chosen = graphs if graphs is not None else {g.value: g.value for g in self.graphs()}
+        written = 0
+
+        def counted(items):
+            nonlocal written
+            for item in items:
+                written += 1
+                yield item
+
+        def quads():
+            for stored, name in sorted(chosen.items(), key=lambda kv: (kv[1], kv[0])):
+                target = ox.NamedNode(name)
+                for q in self._s.quads_for_pattern(None, None, None, ox.NamedNode(stored)):
+                    yield q if name == stored else ox.Quad(q.subject, q.predicate, q.object, target)
+
+        if union:
+            items = self._s.query(
+                "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }",
+                named_graphs=[ox.NamedNode(g) for g in chosen],
+            ) if chosen else iter(())
+        else:
+            items = quads()
+        prefixes = PREFIXES if fmt in ("ttl", "trig") else None
+        try:
+            ox.serialize(counted(items), output, DUMP_FORMATS[fmt], prefixes=prefixes)
+        except (TypeError, ValueError) as e:
+            raise StoreError(f"cannot write {fmt} ({e})", file=str(self.path or "memory")) from e
+        return written
+
+    def file_times(self):
+        """``(created, modified)`` of the store on disk as UTC datetimes, or None in memory: created
+        is RocksDB's IDENTITY file (written once, when the store is made), modified the newest data
+        file (tables, write-ahead logs, manifest); opening a store for writing counts as a write."""
+        from datetime import datetime, timezone
+
+        if self.path is None or not (self.path / "IDENTITY").exists():
+            return None
+
+        def when(p: Path) -> datetime:
+            return datetime.fromtimestamp(p.stat().st_mtime, tz=timezone.utc).replace(microsecond=0)
+
+        data = [p for p in self.path.iterdir() if p.suffix in (".sst", ".log") or p.name.startswith("MANIFEST")]
+        created = when(self.path / "IDENTITY")
+        return created, max([created, *map(when, data)])
 
     def __len__(self) -> int:
         return len(self._s)
@@ -214,3 +303,79 @@ def py(term) -> object:
             return term.value == "true"
         return term.value
     return str(term)
+
+
+# ---------------------------------------------------------------- answers as bytes (the endpoint, kg.serve)
+
+def result_form(result) -> str:
+    """What a query answered: ``"boolean"`` (ASK), ``"triples"`` (CONSTRUCT, DESCRIBE) or ``"solutions"`` (SELECT)."""
+    if isinstance(result, ox.QueryBoolean):
+        return "boolean"
+    return "triples" if isinstance(result, ox.QueryTriples) else "solutions"
+
+
+def serialize(result, fmt: str, max_rows: int | None = None) -> tuple[bytes, bool]:
+    """A :meth:`Store.query` answer as bytes in ``fmt`` (a key of RESULT_FORMATS for SELECT and ASK,
+    of GRAPH_FORMATS for CONSTRUCT and DESCRIBE), keeping at most ``max_rows`` solutions or triples;
+    returns ``(bytes, truncated)``. Triples are deduplicated (the union default graph repeats a triple
+    stated in several graphs); Turtle uses the project prefixes.
+
+    >>> s = Store()
+    >>> serialize(s.query("SELECT ?x WHERE { VALUES ?x { 1 2 3 } }"), "csv", max_rows=2)
+    (b'x\\r\\n1\\r\\n2\\r\\n', True)
+    >>> serialize(s.query("ASK { ?s ?p ?o }"), "json")
+    (b'{"head":{},"boolean":false}', False)
+    """
+    try:
+        if isinstance(result, ox.QueryBoolean):
+            return result.serialize(format=RESULT_FORMATS[fmt]), False
+        if isinstance(result, ox.QueryTriples):
+            triples = dict.fromkeys(_first(result, max_rows))
+            truncated = max_rows is not None and len(triples) > max_rows
+            kept = list(triples)[:max_rows] if truncated else list(triples)
+            prefixes = PREFIXES if fmt == "turtle" else None
+            return ox.serialize(kept, format=GRAPH_FORMATS[fmt], prefixes=prefixes), truncated
+        if max_rows is None:
+            return result.serialize(format=RESULT_FORMATS[fmt]), False
+        names = [v.value for v in result.variables]
+        rows = list(_first(result, max_rows))
+        truncated = len(rows) > max_rows
+        # the first rows go back through pyoxigraph's own writers by way of the JSON results format
+        bindings = [{n: _json_term(t) for n, t in zip(names, row) if t is not None} for row in rows[:max_rows]]
+        data = json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}).encode("utf-8")
+        kept = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+        return kept.serialize(format=RESULT_FORMATS[fmt]), truncated
+    except (OSError, SyntaxError, ValueError, RuntimeError) as e:
+        raise QueryError(f"query failed: {e}") from e
+
+
+def _first(result, max_rows: int | None):
+    """The solutions or triples of an answer, stopping one past ``max_rows`` (enough to know it was cut)."""
+    for n, item in enumerate(result):
+        if max_rows is not None and n > max_rows:
+            return
+        yield item
+
+
+def _json_term(term) -> dict:
+    """One term in the SPARQL 1.1 Query Results JSON format."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != _XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {"type": "triple", "value": {
+            "subject": _json_term(term.subject), "predicate": _json_term(term.predicate),
+            "object": _json_term(term.object),
+        }}
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
