@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 VENDOR := kg/assets/vendor
 VENDOR_STAMP := $(VENDOR)/.built
 
-.PHONY: demo test install vendor browser bench clean
+.PHONY: demo test install vendor browser screenshots bench clean
 
 # JavaScript libraries for the query page and `kg viz` HTML: from npm at build time, shipped in the package.
 $(VENDOR_STAMP): package.json package-lock.json
@@ -41,6 +41,10 @@ demo: $(STAMP)
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+# the README's screenshots (docs/img/), made by the browser and figure tests
+screenshots: $(STAMP) browser
+	KG_SCREENSHOTS=docs $(BIN)/python -m pytest -q tests/test_page.py tests/test_viz.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py

@@ -1,3 +1,22 @@
-"""budget-kg: Chinese budget disclosures (预算公开) → an RDF knowledge graph of policy → spending → target."""
+"""budget-kg: Chinese budget disclosures (预算公开) → an RDF knowledge graph of policy → spending → target.
+
+For notebooks: ``g = kg.open("kg-store")``, then ``g.trace(…)``, ``g.query(…)``, ``g.to_networkx(…)``
+(see :mod:`kg.api`). The API is imported on first use, so ``import kg`` stays light.
+"""
+
+from pathlib import Path
 
 __version__ = "0.1.0"
+
+# the bundled sample corpus (written by us, in the formats of real disclosures)
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+
+__all__ = ["open", "KnowledgeGraph", "SAMPLE", "__version__"]
+
+
+def __getattr__(name: str):
+    if name in ("open", "KnowledgeGraph", "Rows"):
+        from kg import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'kg' has no attribute {name!r}")

@@ -16,11 +16,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from kg import SAMPLE
 from kg.errors import KgError
 from kg.money import fmt_yuan
 
 DEFAULT_STORE = "kg-store"
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 DEMO_POLICY = "示政办发[2023]15号"
 
 out = Console(highlight=False, soft_wrap=True)
@@ -359,6 +359,133 @@ def audit(store_dir: Path, rules_dir: Path | None, fmt: str, output: Path | None
         err.print(report.summary() + (f" → {output}" if output else ""), markup=False)
     if report.errors:
         sys.exit(1)
+
+
+# ---------------------------------------------------------------- export
+
+@main.command()
+@store_option
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld"]), default="ttl",
+              show_default=True, help="nq and trig keep the named graphs; ttl, nt and jsonld write their union.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Write to this file (atomically) instead of standard output.")
+@click.option("--graph", "doc", metavar="DOC",
+              help="Only one document: its file name, a unique prefix of it, or its IRI (with its findings, "
+                   "audit findings and the shared entities it describes).")
+@click.option("--void", "void", is_flag=True, help="Write a VoID + DCAT description of the dataset instead.")
+@click.option("--endpoint", metavar="URL", help="With --void: the SPARQL endpoint to name (void:sparqlEndpoint).")
+@click.option("--license", "license_iri", metavar="IRI", help="With --void: the data's license (default: none stated).")
+def export(store_dir: Path, fmt: str, output: Path | None, doc: str | None, void: bool, endpoint: str | None,
+           license_iri: str | None):
+    """Export the store as linked data (every graph queries see), or describe it with --void.
+
+    JSON-LD is compacted with ontology/context.jsonld, embedded in the output.
+    """
+    from kg.export import write_output
+    from kg.export.describe import describe_dataset, write_description
+    from kg.export.formats import export as run
+    from kg.store import Store
+
+    if void and doc:
+        raise click.UsageError("--void describes the whole store; it does not take --graph")
+    if (endpoint or license_iri) and not void:
+        raise click.UsageError("--endpoint and --license go with --void")
+    if not store_dir.is_dir():
+        err.print(f"[red]error:[/red] {store_dir}: no store here; run `kg ingest --store {store_dir} PATH…` first")
+        sys.exit(1)
+    stdout = sys.stdout.buffer
+    try:
+        with Store(store_dir, read_only=True) as store:
+            if void:
+                description = describe_dataset(store, endpoint=endpoint, license=license_iri)
+                n, size = write_output(lambda f: write_description(description, f, fmt), output, stdout)
+                line = f"described the dataset in {n:,} triples as {fmt} ({size:,} bytes)"
+            else:
+                result, size = write_output(lambda f: run(store, f, fmt, doc), output, stdout)
+                line = result.summary(size)
+    except KgError as e:
+        _fail(e)
+    err.print(line + (f" → {output}" if output else ""), markup=False)
+
+
+# ---------------------------------------------------------------- serve
+
+@main.command()
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on; 0 picks a free one (the URL printed says which).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="Seconds a query may run; a longer one is stopped and answered 503.")
+@click.option("--max-rows", type=click.IntRange(min=1), default=10000, show_default=True,
+              help="Rows (or triples) an answer keeps; a cut answer has the header X-KG-Truncated.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Query worker processes (default: the number of cores, at most 4).")
+def serve(store_dir: Path, host: str, port: int, timeout: float, max_rows: int, workers: int | None):
+    """Serve the store read-only over HTTP: a SPARQL 1.1 endpoint at /sparql, the query page at /,
+    a page (or RDF) for every IRI at /id/…, and the ontology at /ontology.
+
+    Queries run in worker processes that open the store read-only, so `kg ingest` may hold it
+    meanwhile (restart the server to see what it added).
+    """
+    import os
+
+    from kg.serve.app import make_app, run
+
+    if not store_dir.exists():
+        err.print(f"[red]error:[/red] {store_dir}: no store here; run `kg ingest --store {store_dir} PATH…` first")
+        sys.exit(1)
+    workers = workers or min(4, os.cpu_count() or 1)
+    try:
+        app = make_app(store_dir, timeout=timeout, max_rows=max_rows, workers=workers)
+    except KgError as e:
+        _fail(e)
+
+    def ready(url: str) -> None:
+        out.print(f"kg serve: {url} (SPARQL endpoint {url}sparql; store {store_dir}, {workers} workers, "
+                  f"{timeout:g} s per query, at most {max_rows} rows) — Ctrl-C stops", markup=False)
+        sys.stdout.flush()
+
+    try:
+        run(app, host, port, threads=workers + 4, on_ready=ready)
+    except OSError as e:
+        err.print(f"[red]error:[/red] cannot listen on {host}:{port} ({e.strerror or e})")
+        sys.exit(1)
+    finally:
+        app.close()
+
+
+# ---------------------------------------------------------------- viz
+
+@main.command()
+@store_option
+@click.option("--policy", metavar="DOCNO", help="A policy: a number in any spelling (同办字[2019]116号) or part of a title.")
+@click.option("--unit", metavar="NAME", help="Units whose name contains NAME (or a unit IRI).")
+@click.option("--issuer", metavar="CODE", help="Policies whose issuer code starts with CODE (晋财), or an organ's name.")
+@click.option("--year", type=int, help="Only the projects of this fiscal year (alone: the graph around them).")
+@click.option("--depth", type=click.IntRange(min=0), default=2, show_default=True,
+              help="Hops (either direction) from what the filters match.")
+@click.option("--indicators", is_flag=True, help="Add each project's performance indicators (绩效指标).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The file to write: .html (interactive page), .gexf, .graphml, .svg or .png.")
+def viz(store_dir: Path, policy: str | None, unit: str | None, issuer: str | None, year: int | None, depth: int,
+        indicators: bool, output: Path):
+    """Draw the graph of policies, projects, units and issuers (whole, or around a policy, unit, issuer or year)."""
+    from kg.store import Store
+    from kg.visualise import build_network, summary, write, writer
+
+    if not store_dir.is_dir():
+        err.print(f"[red]error:[/red] {store_dir}: no store here; run `kg ingest --store {store_dir} PATH…` first")
+        sys.exit(1)
+    try:
+        writer(output)
+        with Store(store_dir, read_only=True) as store:
+            g = build_network(store, policy=policy, unit=unit, issuer=issuer, year=year, depth=depth,
+                              indicators=indicators)
+        write(g, output)
+    except KgError as e:
+        _fail(e)
+    out.print(f"{summary(g)} → {output}", markup=False)
 
 
 # ---------------------------------------------------------------- demo

@@ -27,6 +27,10 @@ PDF_FILES = {
     "planning": "shanghai-putuo-planning-2024-dept-final-accounts.pdf",
 }
 
+# Screenshots and figures the tests make: under build/ on every run; `make screenshots` (KG_SCREENSHOTS=docs)
+# writes them into docs/img/, the copies the README shows, so a test run leaves the committed ones alone.
+SCREENSHOTS = ROOT / "docs" / "img" if os.environ.get("KG_SCREENSHOTS") == "docs" else ROOT / "build" / "screenshots"
+
 needs_seeds = pytest.mark.skipif(
     not SEEDS.is_dir(), reason=f"the real documents are not here ({SEEDS}); set KG_SHARED to the shared folder"
 )

@@ -13,7 +13,7 @@ from kg import iri
 from kg.cli import out, print_trace
 from kg.policy import issuers
 from kg.trace import query_text, trace
-from tests.conftest import SAMPLE, needs_seeds
+from conftest import SAMPLE, needs_seeds
 
 ROOT = Path(__file__).resolve().parents[1]
 LVL = "https://w3id.org/budget-kg/id/concept/admin-level/"
