@@ -1,8 +1,13 @@
-"""Shared fixtures: the real documents in ../shared (or $KG_SHARED), extractions and stores built once."""
+"""Shared fixtures: the real documents in ../shared (or $KG_SHARED), extractions and stores built once; a live
+`kg serve` and Debian's Chromium for the endpoint, page and figure tests."""
 
 from __future__ import annotations
 
 import os
+import re
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -109,3 +114,66 @@ def sample_store(tmp_path_factory):
     report = ingest([SAMPLE], store)
     assert report.documents == 2 and not report.failed, report.failed
     return store
+
+
+# ---------------------------------------------------------------- live server and browser
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's; never a browser downloaded by a test tool
+# without the background-networking flags Chromium keeps calling hosts this machine cannot reach
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright. Skipped when it is not installed, except under
+    KG_REQUIRE_BROWSER (CI), where its absence fails."""
+    if not CHROMIUM.exists():
+        if os.environ.get("KG_REQUIRE_BROWSER"):
+            pytest.fail("Debian's chromium is not installed (apt-get install chromium) and KG_REQUIRE_BROWSER is set")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class KgServer:
+    """A `kg serve` subprocess: its base URL, and its stderr (the request log) in a file."""
+
+    def __init__(self, store: Path, tmp: Path, *args: str):
+        self.out, self.err = tmp / "stdout.txt", tmp / "stderr.txt"
+        t0 = time.perf_counter()
+        with self.out.open("wb") as out, self.err.open("wb") as err:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "kg.cli", "serve", "--store", str(store), "--port", "0", *args],
+                stdout=out, stderr=err, cwd=ROOT,
+            )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            m = re.search(r"http://[^\s]+/", self.out.read_text("utf-8"))
+            if m:
+                self.url = m.group(0).rstrip("/")
+                break
+            if self.proc.poll() is not None:
+                raise AssertionError(f"kg serve ended: {self.err.read_text('utf-8')}")
+            time.sleep(0.05)
+        else:
+            self.stop()
+            raise AssertionError("kg serve printed no URL within 60 s")
+        self.started_in = time.perf_counter() - t0
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+    def log(self) -> str:
+        return self.err.read_text("utf-8")
+
+

@@ -6,26 +6,17 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import queue
 import re
-import subprocess
-import sys
-import threading
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import SCREENSHOTS
+from conftest import SCREENSHOTS, KgServer
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
 IMG = SCREENSHOTS  # docs/img/ with `make screenshots`, else build/screenshots/
 EXAMPLES = sorted(p.stem for p in (ROOT / "queries").glob("*.rq"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 
 # policy → project → indicator for one policy: 2 projects justified by it, 13 indicators between them
 GRAPH_QUERY = """SELECT ?policy ?project ?indicator WHERE {
@@ -36,69 +27,15 @@ PROJECT = "Z大楼管理运行经费"  # one of the two projects
 MAX_ROWS = 60  # the server's cap: the prefilled query (66 rows) is cut
 
 
-def _kg_command() -> list[str]:
-    script = Path(sys.executable).with_name("kg")
-    if script.exists():
-        return [str(script)]
-    return [sys.executable, "-c", "import sys; from kg.cli import main; sys.argv[0] = 'kg'; main()"]
-
-
 @pytest.fixture(scope="module")
-def server(seed_store):
-    """`kg serve` over the seed store (which this process holds open read-write; the server reads it
-    read-only) on a free loopback port: `--port 0`, and the URL it prints ("kg serve: http://…/ (…)")."""
+def server(seed_store, tmp_path_factory):
+    """`kg serve` over the seed store on a free loopback port; its base URL, with the final slash."""
     seed_store.flush()
-    log = open(seed_store.path.parent / "serve.log", "w+b")  # noqa: SIM115 — closed below
-    proc = subprocess.Popen([*_kg_command(), "serve", "--store", str(seed_store.path), "--host", "127.0.0.1",
-                             "--port", "0", "--max-rows", str(MAX_ROWS)], stdout=subprocess.PIPE, stderr=log, cwd=ROOT)
-    lines: queue.Queue[str] = queue.Queue()
-
-    def drain():
-        for raw in proc.stdout:
-            lines.put(raw.decode("utf-8", "replace"))
-
-    threading.Thread(target=drain, daemon=True).start()
-    try:
-        deadline = time.monotonic() + 30
-        base = None
-        while base is None:
-            try:
-                line = lines.get(timeout=0.2)
-            except queue.Empty:
-                line = ""
-            m = re.search(r"http://[^\s/]+/", line)
-            if m:
-                base = m.group(0)
-            elif proc.poll() is not None and lines.empty():
-                log.seek(0)
-                pytest.fail(f"kg serve exited with {proc.returncode}: {log.read().decode(errors='replace')}")
-            elif time.monotonic() > deadline:
-                pytest.fail("kg serve printed no URL within 30 s")
-        with urllib.request.urlopen(base + "api/queries", timeout=10) as r:
-            assert r.status == 200
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        if os.environ.get("KG_REQUIRE_BROWSER"):
-            pytest.fail("Debian's chromium is not installed (apt-get install chromium) and KG_REQUIRE_BROWSER is set")
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+    s = KgServer(seed_store.path, tmp_path_factory.mktemp("page"), "--host", "127.0.0.1", "--max-rows", str(MAX_ROWS))
+    with urllib.request.urlopen(s.url + "/api/queries", timeout=10) as r:
+        assert r.status == 200
+    yield s.url + "/"
+    s.stop()
 
 
 class Recorder:

@@ -25,6 +25,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
+from conftest import KgServer
+
 from kg.serve.html import iri_to_uri
 from kg.vocab import BK, ID_IRI
 
@@ -41,46 +43,9 @@ CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i 
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
 
 
-class Server:
-    """A `kg serve` subprocess: its base URL, and its stderr (the request log) in a file."""
-
-    def __init__(self, store: Path, tmp: Path, *args: str):
-        self.out, self.err = tmp / "stdout.txt", tmp / "stderr.txt"
-        t0 = time.perf_counter()
-        with self.out.open("wb") as out, self.err.open("wb") as err:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "kg.cli", "serve", "--store", str(store), "--port", "0", *args],
-                stdout=out, stderr=err, cwd=ROOT,
-            )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            m = re.search(r"http://[^\s]+/", self.out.read_text("utf-8"))
-            if m:
-                self.url = m.group(0).rstrip("/")
-                break
-            if self.proc.poll() is not None:
-                raise AssertionError(f"kg serve ended: {self.err.read_text('utf-8')}")
-            time.sleep(0.05)
-        else:
-            self.stop()
-            raise AssertionError("kg serve printed no URL within 60 s")
-        self.started_in = time.perf_counter() - t0
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-
-    def log(self) -> str:
-        return self.err.read_text("utf-8")
-
-
 @pytest.fixture(scope="module")
 def server(seed_store, tmp_path_factory):
-    s = Server(seed_store.path, tmp_path_factory.mktemp("serve"), "--workers", "2")
+    s = KgServer(seed_store.path, tmp_path_factory.mktemp("serve"), "--workers", "2")
     yield s
     s.stop()
 
@@ -88,7 +53,7 @@ def server(seed_store, tmp_path_factory):
 @pytest.fixture(scope="module")
 def strict(seed_store, tmp_path_factory):
     """A server with a 1 s time limit, a 3-row cap and one worker (a killed worker must come back)."""
-    s = Server(seed_store.path, tmp_path_factory.mktemp("strict"), "--timeout", "1", "--max-rows", "3",
+    s = KgServer(seed_store.path, tmp_path_factory.mktemp("strict"), "--timeout", "1", "--max-rows", "3",
                "--workers", "1")
     yield s
     s.stop()

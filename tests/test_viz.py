@@ -5,7 +5,6 @@ README shows (docs/img/policy-graph.png)."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import struct
 import xml.etree.ElementTree as ET
@@ -25,9 +24,6 @@ from kg.visualise.network import counts
 
 ROOT = Path(__file__).resolve().parents[1]
 IMG = SCREENSHOTS  # docs/img/ with `make screenshots`, else build/screenshots/
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 
 ID = "https://w3id.org/budget-kg/id/"
 F000, F001, F003 = "000_4af2b7ab3d3465e5.txt", "001_206854ab748b39c9.txt", "003_fd85d143325c44d6.txt"
@@ -250,20 +246,6 @@ def test_html_escapes_a_closing_script_tag(tmp_path, g116):
     assert page.count("</script>") == 3 and "alert(1)" in page
     node = next(n["data"] for n in _embedded_json(page)["nodes"] if n["data"]["id"] == P116)
     assert node["snippet"] == "</script><script>alert(1)</script>"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        if os.environ.get("KG_REQUIRE_BROWSER"):
-            pytest.fail("Debian's chromium is not installed (apt-get install chromium) and KG_REQUIRE_BROWSER is set")
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def test_html_renders_and_searches_in_a_browser(tmp_path, g116, browser):
