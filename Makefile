@@ -49,6 +49,7 @@ screenshots: $(STAMP) browser
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/pdf.py
+	$(BIN)/python bench/serve.py
 
 clean:
 	rm -rf $(VENV) kg-store .pytest_cache build *.egg-info node_modules $(VENDOR)
