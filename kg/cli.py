@@ -183,15 +183,9 @@ def _print_result(result, fmt: str) -> None:
 
 
 def _cell(value) -> str:
-    from kg.vocab import PREFIXES
+    from kg.vocab import curie
 
-    if value is None:
-        return ""
-    s = str(value)
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda x: -len(x[1])):
-        if s.startswith(ns):
-            return f"{prefix}:{s[len(ns):]}"
-    return s
+    return "" if value is None else curie(str(value))
 
 
 # ---------------------------------------------------------------- trace

@@ -196,3 +196,16 @@ PREFIXES = {
     "qb": str(QB),
     "owl": str(OWL),
 }
+
+
+def curie(iri: str) -> str:
+    """``bk:justifiedBy``, ``id:policy/…`` — or the IRI itself when no project prefix fits
+    (the longest namespace wins).
+
+    >>> curie("http://www.w3.org/2000/01/rdf-schema#label"), curie("https://example.org/x")
+    ('rdfs:label', 'https://example.org/x')
+    """
+    for prefix, ns in sorted(PREFIXES.items(), key=lambda x: -len(x[1])):
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri

@@ -37,7 +37,7 @@ from kg import iri
 from kg.export import ExportError
 from kg.export.context import CONTEXT_IRI
 from kg.export.formats import FORMATS, file_name
-from kg.vocab import ID_IRI, PREFIXES
+from kg.vocab import ID_IRI, PREFIXES, curie
 
 DATASET = URIRef(ID_IRI + "dataset")
 URI_SPACE = ID_IRI
@@ -98,10 +98,7 @@ def _check_iri(value: str | None, what: str) -> URIRef | None:
 
 def _curie(term: str) -> str:
     """``bk:Project`` for a term of a project namespace, else the IRI itself, as one IRI segment."""
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if term.startswith(ns) and term != ns:
-            return iri.slug(f"{prefix}:{term[len(ns):]}")
-    return iri.slug(term)
+    return iri.slug(curie(term))
 
 
 def _node(*parts: str) -> URIRef:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import html
 from urllib.parse import quote
 
-from kg.vocab import BK_IRI, ID_IRI, PREFIXES
+from kg.vocab import BK_IRI, ID_IRI, curie
 
 ONTOLOGY_IRI = BK_IRI.rstrip("#")
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -74,18 +74,6 @@ def href(iri: str, base: str = "") -> str | None:
     if iri.startswith(("http://", "https://")):
         return iri_to_uri(iri)
     return None
-
-
-def curie(iri: str) -> str:
-    """``bk:justifiedBy``, ``id:policy/…`` — or the IRI itself when no project prefix fits.
-
-    >>> curie("http://www.w3.org/2000/01/rdf-schema#label")
-    'rdfs:label'
-    """
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda x: -len(x[1])):
-        if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
 
 
 def link(iri: str, text: str | None = None, base: str = "", title: str | None = None) -> str:
