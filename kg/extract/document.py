@@ -6,111 +6,58 @@ import re
 from collections import Counter
 
 from kg.errors import ParseError
+from kg.extract.cover import read_cover
 from kg.extract.projects import strip_unit_suffix
+from kg.extract.regions import region_of
 from kg.model import Department, DocumentInfo, KpiTable, Line, Project, Section, SourceDoc, Table, UnitInfo
 
-TITLE = re.compile(r"(\d{4})\s*年度?\s*(?:[区市省县]级)?\s*(单位|部门)\s*(预算|决算)")
-REGION = re.compile(
-    r"^((?:[\u4e00-\u9fff]{2,7}?(?:省|自治区))?"
-    r"(?:[\u4e00-\u9fff]{2,5}?(?:市|自治州|地区|盟))?"
-    r"(?:[\u4e00-\u9fff]{1,5}?(?:区|县|旗))?)"
-)
 DEPT_SUFFIX = re.compile(r"\s*[（(]\s*部门\s*[）)]\s*$")
 OFFICE = re.compile(r"[\u4e00-\u9fff（）()]{2,16}?(?:科|室|部|办|处|股|组|队|所|站)(?:（[^）]{1,8}）)?$")
 GRADE = re.compile(r"([正副](?:厅|处|科|局|部|县|乡)级)")
-MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
-
-
-def region_of(name: str) -> str | None:
-    """The administrative region a unit's name starts with.
-
-    >>> region_of("大同市云冈区人民政府办公室"), region_of("大同市财政信息中心"), region_of("晋城市数据局")
-    ('大同市云冈区', '大同市', '晋城市')
-    >>> region_of("上海市普陀区财政局"), region_of("山西省财政厅")
-    ('上海市普陀区', '山西省')
-    """
-    for m in MUNICIPALITIES:
-        if name.startswith(m):
-            rest = name[len(m):]
-            d = re.match(r"^([\u4e00-\u9fff]{1,4}?(?:区|县))", rest)
-            return m + (d.group(1) if d and not rest.startswith(("人民", "政府")) else "")
-    m = REGION.match(name)
-    region = m.group(1) if m else ""
-    # the district part must not swallow an organ's words ("大同市人民政府…", "大同市政务服务中心")
-    city = re.match(r"^.*?(?:省|自治区|市|自治州|地区|盟)", region)
-    if city and re.search(r"人民|政府|政务|财政|信息|数据", region[city.end():]):
-        region = city.group(0)
-    return region or None
 
 
 def _text(line: Line) -> str:
     return " ".join(line.tokens).strip()
 
 
-_BARE_TITLE = re.compile(r"^年度?\s*(单位|部门)\s*(预算|决算)")
-_YEAR_ONLY = re.compile(r"^(\d{4})\s*年?度?$")
-_HEAD_UNIT = re.compile(r"^(?:预算|决算)?(?:主管部门|单位名称|部门名称)\s*[:：]\s*(\S.+)$")
-_NAME_PART = re.compile(r"^[\u4e00-\u9fff（）()]{2,40}$")
-
-
-def _cover(lines: list[Line], toc_start: int) -> tuple[str, int, str, Line] | None:
-    """(unit name, year, kind, line) from the cover.
-
-    Covers vary: "大同市人民政府信息化中心" over "2025年度单位预算公开"; a name wrapped over two
-    lines above "2024 年度部门决算"; "年度部门决算" with the year on a line of its own; or a
-    region's collection title ("上海市普陀区2024年区级部门预算") with "预算主管部门：…" below.
-    """
-    stop = toc_start if toc_start else min(len(lines), 40)
-    content = [l for l in lines[:stop] if l.tokens and not l.noise][:12]
-    texts = [_text(l) for l in content]
-    named = next((m.group(1).strip() for t in texts if (m := _HEAD_UNIT.match(t))), None)
-    for n, (line, t) in enumerate(zip(content, texts)):
-        m = TITLE.search(t)
-        bare = None if m else _BARE_TITLE.match(t)
-        if not m and not bare:
-            continue
-        if m:
-            year, kind, before = int(m.group(1)), m.group(2) + m.group(3), t[: m.start()].strip()
-        else:
-            year_line = next((int(y.group(1)) for x in texts if (y := _YEAR_ONLY.match(x))), None)
-            if year_line is None:
-                continue
-            year, kind, before = year_line, bare.group(1) + bare.group(2), ""
-        if named:
-            before = named
-        elif not before or region_of(before) == before:
-            parts = []
-            for x in reversed(texts[:n]):  # the name, maybe wrapped over lines, right above the title
-                if not _NAME_PART.match(x.replace(" ", "")) or TITLE.search(x) or len(parts) == 3:
-                    break
-                parts.insert(0, x.replace(" ", ""))
-            before = "".join(parts) or before
-        return before, year, kind, line
-    return None
-
-
 def document_info(source: SourceDoc, toc_start: int, tables: list[Table]) -> tuple[DocumentInfo, str]:
-    """The document's facts and the unit name as printed on the cover (with any "（部门）")."""
-    cover = _cover(source.lines, toc_start)
+    """The document's facts and the unit name as printed (with any "（部门）").
+
+    The cover says it (:mod:`kg.extract.cover`); a cover that names no unit (a region's collection
+    title alone) leaves the name to the tables' 编制单位 / 单位名称 lines, and a document without a
+    cover takes name and year from its tables. A template's placeholder name ("上海市XX局") is
+    refused: a blank template is not a disclosure.
+    """
+    cover = read_cover(source.lines, toc_start)
+    table_unit = _table_unit(tables)
     if cover is None:
-        # no cover: the first table's 单位名称 and a year from a table title
-        unit = next((t.unit_name for t in tables if t.unit_name), None)
         year = next((int(m.group(1)) for t in tables if (m := re.match(r"(\d{4})年", t.title))), None)
-        if not unit or not year:
+        if not table_unit or not year:
             raise ParseError("no cover with a unit name and a 'YYYY年度单位/部门预算' title, and no budget tables to fall back on", file=source.name)
-        kind = "部门预算" if "部门" in unit else "单位预算"
+        kind = "部门预算" if "部门" in table_unit else "单位预算"
         line = tables[0].title_line
-        printed = unit
+        printed = table_unit
     else:
-        printed, year, kind, line = cover
+        if cover.placeholder:
+            raise ParseError(
+                f"a blank template, not a disclosure: the cover names a placeholder unit ('{cover.name}')", file=source.name
+            )
+        printed = cover.name or table_unit
+        if not printed:
+            raise ParseError("the cover names no unit, and no table names one either", file=source.name)
+        year, kind, line = cover.year, cover.kind, cover.line
     name = DEPT_SUFFIX.sub("", printed).strip() or printed
-    if not name:
-        raise ParseError("the cover names no unit", file=source.name)
     info = DocumentInfo(
         file=source.name, unit_name=name, year=year, kind=kind, region=region_of(name),
         title=_text(line), span=line.span(source.name),
     )
     return info, printed
+
+
+def _table_unit(tables: list[Table]) -> str | None:
+    """The unit the tables' 编制单位 / 单位名称 lines name most often."""
+    names = Counter(t.unit_name for t in tables if t.unit_name)
+    return names.most_common(1)[0][0] if names else None
 
 
 def unit_info(

@@ -24,7 +24,7 @@ from itertools import combinations
 from rdflib.namespace import OWL
 
 from kg import iri
-from kg.extract.document import region_of
+from kg.extract.regions import region_of
 from kg.link.common import select, statement
 from kg.store import Store, Triple
 
