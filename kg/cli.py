@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -61,11 +62,14 @@ def main():
               help="Parse documents in this many processes (default: the number of cores); the store is written from one.")
 @click.option("--explain", is_flag=True,
               help="Store nothing: print every fact extracted from each document with the page or line, table and row it came from.")
+@click.option("--strict", is_flag=True,
+              help="A document read incompletely (a table its contents list not found or not read) is an error: not stored, exit code 1.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-def ingest(store_dir: Path, keep_personal: bool, jobs: int | None, explain: bool, paths: tuple[Path, ...]):
+def ingest(store_dir: Path, keep_personal: bool, jobs: int | None, explain: bool, strict: bool, paths: tuple[Path, ...]):
     """Parse documents (text or PDF files, or folders) and store their graphs; a document that fails is reported and skipped.
 
-    Ingesting a document again replaces its graph and nothing else.
+    Ingesting a document again replaces its graph and nothing else. A document read incompletely is stored with a
+    warning saying what is missing (an error with --strict); the same content under a second file name is stored once.
     """
     from kg.pipeline import default_jobs, ingest as run
     from kg.read import expand
@@ -86,10 +90,15 @@ def ingest(store_dir: Path, keep_personal: bool, jobs: int | None, explain: bool
 
             def on_file(path: Path, reason: str | None):
                 if reason:
-                    progress.console.print(f"[red]error:[/red] {path}: {reason}")
+                    progress.console.print(f"[red]error:[/red] {escape(str(path))}: {escape(reason)}", highlight=False)
                 progress.update(task, advance=1, description=path.name)
 
-            report = run(files, store, keep_personal=keep_personal, on_file=on_file, jobs=jobs or default_jobs())
+            def on_note(path: Path, level: str, message: str):
+                colour = "yellow" if level == "warning" else "cyan"
+                progress.console.print(f"[{colour}]{level}:[/{colour}] {escape(str(path))}: {escape(message)}", highlight=False)
+
+            report = run(files, store, keep_personal=keep_personal, on_file=on_file, jobs=jobs or default_jobs(),
+                         on_note=on_note, strict=strict)
     except KgError as e:
         _fail(e)
     out.print(f"ingested {report.summary()} → {store_dir}")

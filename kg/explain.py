@@ -85,4 +85,27 @@ def explain(ex: Extraction) -> list[str]:
         out.append(f"finding  {f.severity} {f.check_id}: {f.message}  ({at(f.span)})")
     for note in ex.notes:
         out.append(f"note  {note}")
+    out.extend(_completeness(ex))
+    return out
+
+
+def _completeness(ex: Extraction) -> list[str]:
+    """The reading against the document's own contents: each listed table and what became of it."""
+    c = ex.completeness
+    if c is None:
+        return []
+    state = "complete" if c.complete else "INCOMPLETE"
+    contents = f"{len(c.listed)} tables listed" if c.has_contents else "no contents"
+    out = [
+        f"completeness  {state}: {contents}, {c.tables_found} found, {c.rows_read} rows and {c.budget_lines} amounts read, "
+        f"{c.parents_adding_up} of {c.parents_checked} parent rows add up"
+    ]
+    for t in c.listed:
+        where = f" → t{t.table_index}" if t.table_index is not None else ""
+        note = f"  ({t.note})" if t.note else ""
+        out.append(f"  listed  {t.status}  {t.kind}  {t.title}{where}{note}  ({at(t.span)})")
+    for title in c.unlisted:
+        out.append(f"  unlisted  {title}")
+    for p in c.problems:
+        out.append(f"  problem  {p}")
     return out

@@ -311,6 +311,54 @@ class Finding:
 
 
 @dataclass
+class ListedTable:
+    """One table the document's contents (目录) list, and what became of it.
+
+    ``status``: "read" (its figures are budget lines or project rows), "empty" (printed without
+    figures: 注：本表无数据, 本部门无…, or a header alone), "not read" (printed, but its figures were
+    not read: a reading gap), "not found" (its title is nowhere in the body).
+    """
+
+    title: str  # as listed
+    kind: str  # table kind (kg.segment.tables.TABLE_KINDS), "unknown" when it names none
+    status: str
+    span: Span  # the contents entry
+    table_index: int | None = None  # Table.index of the table located
+    rows: int = 0  # data rows of the table located
+    lines: int = 0  # budget lines (or project rows) read from it
+    note: str = ""  # why it was not read / where its title is printed
+
+
+@dataclass
+class Completeness:
+    """How completely a document was read, judged against its own contents.
+
+    ``problems`` says what is missing; a document with none is complete.
+    """
+
+    has_contents: bool  # the document prints a 目录
+    listed: list[ListedTable] = field(default_factory=list)
+    unlisted: list[str] = field(default_factory=list)  # titles of tables found that the contents do not list
+    tables_found: int = 0
+    rows_read: int = 0
+    budget_lines: int = 0
+    parents_checked: int = 0  # classification parents whose children the table lists
+    parents_adding_up: int = 0  # … of which equal the sum of their children in every column
+    projects_declared: int | None = None  # "编报绩效目标的项目N个" in the narrative
+    projects_found: int = 0
+    pages_listed: bool = False  # the contents list 项目经费情况说明 pages
+    pages_found: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return not self.problems
+
+    def count(self, status: str) -> int:
+        return sum(1 for t in self.listed if t.status == status)
+
+
+@dataclass
 class Extraction:
     """Everything extracted from one document, ready to map to RDF."""
 
@@ -327,6 +375,7 @@ class Extraction:
     embedded: list[EmbeddedDocument] = field(default_factory=list)  # policy documents it reproduces
     catalogue: list[CatalogueItem] = field(default_factory=list)  # purchase-of-services catalogue items it prints
     follows_catalogues: list[tuple[str, Span]] = field(default_factory=list)  # catalogue documents the unit follows
+    completeness: Completeness | None = None  # how completely it was read, against its own contents
 
 
 # ---------------------------------------------------------------- embedded documents, catalogue

@@ -25,6 +25,7 @@ from kg.extract.arithmetic import arithmetic_findings
 from kg.extract.budget_lines import budget_lines
 from kg.extract.catalogue import catalogue_items, followed_catalogues
 from kg.extract.citations import all_citations
+from kg.extract.completeness import account
 from kg.extract.document import document_info, subunit_names, unit_info
 from kg.extract.embedded_docs import embedded_documents
 from kg.extract.kpi import merge_continued, merge_tables, parse_kpi
@@ -33,15 +34,16 @@ from kg.extract.narrative import narrative_lines, projects_with_targets
 from kg.extract.project_pages import parse_project_page
 from kg.extract.projects import project_rows
 from kg.link import link_store
-from kg.model import Extraction, Finding, KpiTable, Line, Project, Section, SourceDoc
+from kg.model import Extraction, Finding, KpiTable, Line, Project, Section, SourceDoc, Table
 from kg.map import Mapped, map_extraction
 from kg.read import expand, read
 from kg.store import Store
 from kg.segment.embedded_docs import embedded_line_numbers, find_embedded
 from kg.segment.kpi_blocks import find_kpi_blocks
 from kg.segment.project_pages import find_project_pages
-from kg.segment.sections import find_toc, sections
-from kg.segment.tables import find_tables
+from kg.segment.contents import Contents, read_contents
+from kg.segment.sections import sections
+from kg.segment.tables import UNKNOWN, find_tables, title_key
 
 
 def _part_range(secs: list[Section], lines: list[Line], part: str) -> tuple[int, int] | None:
@@ -56,11 +58,24 @@ def _part_range(secs: list[Section], lines: list[Line], part: str) -> tuple[int,
     return start, end
 
 
-def segment_tables(source: SourceDoc, secs: list[Section], toc_end: int):
+def segment_tables(source: SourceDoc, secs: list[Section], contents: Contents) -> list[Table]:
+    """The budget tables: those of the tables part (第二部分) when the document heads one, else of
+    the body after the contents; titles the contents list are recognised too, and a listed table
+    printed outside the tables part is looked for in the whole body."""
     lines = source.lines
+    listed = {title_key(e.title): e.kind or UNKNOWN for e in contents.tables}
+    body = lines[contents.end:]
     rng = _part_range(secs, lines, "第二部分")
-    region = lines[rng[0]:rng[1]] if rng else lines[toc_end:]
-    return find_tables(region)
+    tables = find_tables(lines[rng[0]:rng[1]] if rng else body, listed)
+    missing = {k: v for k, v in listed.items() if k not in {title_key(t.title) for t in tables}}
+    if rng and missing:
+        seen = {t.title_line.no for t in tables}
+        extra = [t for t in find_tables(body, missing) if title_key(t.title) in missing and t.title_line.no not in seen]
+        if extra:
+            tables = sorted(tables + extra, key=lambda t: t.title_line.no)
+            for n, t in enumerate(tables, start=1):
+                t.index = n
+    return tables
 
 
 def kpi_region(source: SourceDoc, secs: list[Section]) -> list[Line]:
@@ -74,9 +89,10 @@ def kpi_region(source: SourceDoc, secs: list[Section]) -> list[Line]:
 def extract(source: SourceDoc, keep_personal: bool = False) -> Extraction:
     """Everything one document says, as records with provenance."""
     file = source.name
-    toc_start, toc_end = find_toc(source.lines)
+    contents = read_contents(source.lines)
+    toc_start, toc_end = contents.start, contents.end
     secs = sections(source.lines, toc_end)
-    tables = segment_tables(source, secs, toc_end)
+    tables = segment_tables(source, secs, contents)
     blocks = find_kpi_blocks(kpi_region(source, secs))
     kpis = merge_continued([parse_kpi(b, file, keep_personal) for b in blocks])
     pages = find_project_pages(source.lines[toc_end:])
@@ -102,9 +118,17 @@ def extract(source: SourceDoc, keep_personal: bool = False) -> Extraction:
         source=source, document=doc, unit=unit, tables=tables, budget_lines=lines, projects=projects,
         references=refs, notes=notes + source.notes, stated_targets=projects_with_targets(file, secs),
     )
+    if not lines and not projects:
+        raise ParseError(
+            f"not a budget disclosure: its {len(tables)} table(s) print no figure and it has no projects", file=file
+        )
     ex.findings = amount_findings(projects) + unmatched + arithmetic_findings(lines, tables)
     ex.embedded, ex.catalogue = embedded_documents(file, embedded), catalogue_items(file, embedded)
     ex.follows_catalogues = followed_catalogues(file, secs, skip)
+    ex.completeness = account(
+        file, contents, tables, lines, rows, source.lines[toc_end:], kpi_tables=len(blocks),
+        project_pages=len(pages), projects_declared=ex.stated_targets[0] if ex.stated_targets else None,
+    )
     return ex
 
 
@@ -235,11 +259,16 @@ class IngestReport:
     triples: int = 0
     seconds: float = 0.0
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    incomplete: list[tuple[str, list[str]]] = field(default_factory=list)  # (file, what is missing), stored
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, the stored file with its content)
 
     def summary(self) -> str:
         bad = f", {len(self.failed)} failed" if self.failed else ""
+        complete = self.documents - len(self.incomplete)
+        read = f" ({complete} complete, {len(self.incomplete)} incomplete)" if self.documents else ""
+        dup = f", {len(self.duplicates)} duplicate(s) stored once" if self.duplicates else ""
         return (
-            f"{self.documents} documents{bad}: {self.projects} projects, {self.indicators} indicators, "
+            f"{self.documents} documents{read}{bad}{dup}: {self.projects} projects, {self.indicators} indicators, "
             f"{self.references} policy references, {self.triples} triples in {self.seconds:.1f} s"
         )
 
@@ -261,6 +290,8 @@ class Parsed:
     projects: int = 0
     indicators: int = 0
     references: int = 0
+    sha256: str = ""
+    problems: list[str] = field(default_factory=list)  # why it was read incompletely
 
 
 def parse_file(path: Path, keep_personal: bool = False) -> Parsed:
@@ -274,7 +305,8 @@ def parse_file(path: Path, keep_personal: bool = False) -> Parsed:
         return Parsed(path, reason=f"unexpected error ({type(e).__name__}: {e})")
     return Parsed(
         path, mapped, projects=len(ex.projects), references=len(ex.references),
-        indicators=sum(len(p.kpi.indicators) for p in ex.projects if p.kpi),
+        indicators=sum(len(p.kpi.indicators) for p in ex.projects if p.kpi), sha256=ex.source.sha256,
+        problems=list(ex.completeness.problems) if ex.completeness else [],
     )
 
 
@@ -310,12 +342,19 @@ def ingest(
     keep_personal: bool = False,
     on_file: Callable[[Path, str | None], None] | None = None,
     jobs: int = 1,
+    on_note: Callable[[Path, str, str], None] | None = None,
+    strict: bool = False,
 ) -> IngestReport:
     """Read, extract, map and store every document under ``paths``.
 
     Documents are parsed in ``jobs`` processes and written to the store here, one at a time, in
     the order of ``paths``. A document that fails is reported (``on_file(path, reason)``) and
     skipped; what is already stored stays. Each document's graphs are replaced in one transaction.
+
+    A document read incompletely (see :mod:`kg.extract.completeness`) is stored and reported
+    through ``on_note(path, "warning", what is missing)``; with ``strict`` it fails instead. A
+    document whose content is already stored under another file name is not stored again: the
+    name is recorded as an alias of the stored one (``on_note(path, "note", …)``).
     """
     started = time.perf_counter()
     report = IngestReport()
@@ -323,7 +362,19 @@ def ingest(
     load_reference_data(store)
     for parsed in _parsed(files, keep_personal, jobs):
         reason = parsed.reason
-        if parsed.mapped is not None:
+        problems = "; ".join(parsed.problems)
+        if parsed.mapped is not None and strict and problems:
+            reason = f"read incompletely (--strict): {problems}"
+        elif parsed.mapped is not None:
+            same = store.document_with_content(parsed.sha256)
+            if same is not None and same != parsed.mapped.file:
+                store.add_alias(same, parsed.mapped.file)
+                report.duplicates.append((parsed.path.name, same))
+                if on_note:
+                    on_note(parsed.path, "note", f"the same content as {same}, already stored: recorded as its alias, not stored twice")
+                if on_file:
+                    on_file(parsed.path, None)
+                continue
             try:
                 store.replace_document(parsed.mapped.graphs(), iri.contrib_graph(parsed.mapped.file))
             except KgError as e:
@@ -336,6 +387,10 @@ def ingest(
             report.indicators += parsed.indicators
             report.references += parsed.references
             report.triples += len(parsed.mapped)
+            if problems:
+                report.incomplete.append((parsed.path.name, parsed.problems))
+                if on_note:
+                    on_note(parsed.path, "warning", problems)
         if on_file:
             on_file(parsed.path, reason)
     store.rebuild_entities()

@@ -30,7 +30,7 @@ from rdflib.term import Node
 
 from kg import iri
 from kg.errors import QueryError, StoreError
-from kg.vocab import PREFIXES
+from kg.vocab import BK, PREFIXES
 
 Triple = tuple[URIRef, URIRef, Node]
 
@@ -151,6 +151,22 @@ class Store:
         self.rebuild_entities()
         self.rebuild_derived()
         return True
+
+    def document_with_content(self, sha256: str) -> str | None:
+        """The file name under which a document with this content (its SHA-256) is stored, if any
+        (one index lookup, whatever the size of the store)."""
+        for q in self._s.quads_for_pattern(None, to_ox(BK.sha256), ox.Literal(sha256), None):
+            if q.graph_name == q.subject:  # stated in the document's own graph
+                for f in self._s.quads_for_pattern(q.subject, to_ox(BK.sourceFile), None, q.graph_name):
+                    return f.object.value
+        return None
+
+    def add_alias(self, file: str, alias: str) -> None:
+        """Record that the stored document ``file`` was also given as ``alias`` (the same content
+        under another file name), in the document's own graph."""
+        self._writable()
+        doc = iri.document(file)
+        self._s.update(f"INSERT DATA {{ GRAPH <{doc}> {{ <{doc}> {nt(BK.alsoPublishedAs)} {nt(Literal(alias))} }} }}")
 
     def rebuild_derived(self) -> None:
         """Recompute the derived graphs (the links graph, once kg.link is imported) from the others."""

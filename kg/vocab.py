@@ -173,6 +173,29 @@ class BK(DefinedNamespace):
     tolerance: URIRef
     concerns: URIRef
 
+    # reading completeness
+    alsoPublishedAs: URIRef
+    Completeness: URIRef
+    ListedTable: URIRef
+    completeness: URIRef
+    isComplete: URIRef
+    hasContents: URIRef
+    problem: URIRef
+    tablesListed: URIRef
+    tablesFound: URIRef
+    tablesRead: URIRef
+    tablesEmpty: URIRef
+    tablesNotRead: URIRef
+    tablesNotFound: URIRef
+    rowsRead: URIRef
+    budgetLinesRead: URIRef
+    parentRowsChecked: URIRef
+    parentRowsAddingUp: URIRef
+    projectsFound: URIRef
+    listsTable: URIRef
+    readingStatus: URIRef
+    locatedTable: URIRef
+
     # provenance
     sourcePage: URIRef
     sourceLine: URIRef

@@ -40,7 +40,7 @@ CHECK_IDS = {
     # projects and their target tables
     "project-kpi-amount", "project-without-kpi", "cost-target-vs-budget", "declared-targets-count",
     # completeness
-    "standard-tables-present", "cover-year-matches-tables",
+    "standard-tables-present", "cover-year-matches-tables", "listed-table-not-read",
 }
 
 
@@ -82,7 +82,7 @@ SAMPLE_COMPARED = {
     "cost-target-vs-budget": 5, "cover-year-matches-tables": 26,
     # presence checks return only what is missing; the sample states no count of projects with targets
     # in a form the extraction reads (see the edit "targets-stated")
-    "project-without-kpi": 0, "standard-tables-present": 0, "declared-targets-count": 0,
+    "project-without-kpi": 0, "standard-tables-present": 0, "declared-targets-count": 0, "listed-table-not-read": 0,
 }
 #: the sample's own disagreement (written on purpose, see data/sample/expected.json)
 SAMPLE_FINDINGS = {"cost-target-vs-budget": {(D(860000), D(870000))}}
@@ -149,6 +149,9 @@ EDITS = [
     Edit("targets-amount", S1, STATEMENT, "编报绩效目标的项目3个，涉及项目预算资金297.30万元"),
     # the title of the 政府性基金预算支出表 blanked: the table is no longer there
     Edit("no-fund-table", S1, "2025年政府性基金预算支出表（不含上年结转）\n", "\n", after="第二部分 2025年单位预算报表\n"),
+    # the 机关运行经费 table's title printed in a form no rule reads: listed, printed, not read (a reading gap)
+    Edit("unread-table", S1, "\n2025年财政拨款安排机关运行经费预算表\n",
+         "\n2025年财政拨款安排机关运行经费预算表（本表数据详见下方所列，单位名称如下）\n"),
     # one table title from another year: 2025 → 2024
     Edit("table-year", S1, EXPENDITURE, "\n2024年预算支出总表\n"),
     # within rounding: a 项 off by 0.01 万元, a 年度资金总额 off by 40 元
@@ -212,6 +215,7 @@ EDIT_FINDINGS: dict[str, dict[str, set[tuple]]] = {
     "targets-count": {"declared-targets-count": {(4, 3)}},
     "targets-amount": {"narrative-vs-tables": {(D(2793000), D(2973000))}},
     "no-fund-table": {"standard-tables-present": {(None, None)}},
+    "unread-table": {"listed-table-not-read": {(None, None)}},
     "table-year": {"cover-year-matches-tables": {(2025, 2024)}},
     "children-rounding": {},
     "kpi-amount-rounding": {},
@@ -314,7 +318,7 @@ SEED_COMPARED = {
     "cross-functional-lines": 151, "cross-basic-total": 5, "cross-three-public": 4, "cross-admin-running": 3,
     "narrative-vs-tables": 2, "narrative-procurement-parts": 5, "project-kpi-amount": 45,
     "cost-target-vs-budget": 38, "cover-year-matches-tables": 65, "declared-targets-count": 0,
-    "project-without-kpi": 34, "standard-tables-present": 0,
+    "project-without-kpi": 34, "standard-tables-present": 0, "listed-table-not-read": 0,
 }
 
 #: the real disagreements of the seeds, which we keep: (seed, expected, actual, what)
@@ -402,7 +406,7 @@ PDF_COMPARED = {
     "cross-functional-lines": 239, "cross-basic-total": 3, "cross-three-public": 5, "cross-admin-running": 3,
     "narrative-vs-tables": 1, "narrative-procurement-parts": 3, "project-kpi-amount": 0,
     "cost-target-vs-budget": 0, "cover-year-matches-tables": 8, "declared-targets-count": 1,
-    "project-without-kpi": 0, "standard-tables-present": 0,
+    "project-without-kpi": 0, "standard-tables-present": 0, "listed-table-not-read": 0,
 }
 #: real: the budget says 50 projects have targets and prints a page for its one major project
 PDF_FINDINGS = {"declared-targets-count": {("wanli", 50, 1)}}

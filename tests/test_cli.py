@@ -34,7 +34,7 @@ def test_ingest_prints_a_one_line_summary(tmp_path):
     r = run("ingest", "--store", tmp_path / "s", SAMPLE)
     assert r.exit_code == 0
     assert re.fullmatch(
-        r"ingested 2 documents: 5 projects, 32 indicators, 11 policy references, \d+ triples in [\d.]+ s → \S+\n",
+        r"ingested 2 documents \(2 complete, 0 incomplete\): 5 projects, 32 indicators, 11 policy references, \d+ triples in [\d.]+ s → \S+\n",
         r.stdout,
     ), r.stdout
 
@@ -46,7 +46,7 @@ def test_a_bad_file_gets_one_line_and_exit_code_1(tmp_path):
     assert r.exit_code == 1
     errors = [l for l in r.stderr.splitlines() if l.startswith("error:")]
     assert errors == [f"error: {bad}: the file is empty"]
-    assert "1 documents, 1 failed" in r.stdout
+    assert "1 documents (1 complete, 0 incomplete), 1 failed" in r.stdout
     q = run("query", "--store", tmp_path / "s", "-e", "SELECT (COUNT(?p) AS ?n) WHERE { ?p a bk:Project }", "--format", "csv")
     assert q.stdout.splitlines() == ["n", "2"]
 
@@ -231,7 +231,7 @@ def test_a_bad_file_in_a_parallel_batch_loses_nothing(tmp_path):
     r = run("ingest", "--jobs", 2, "--store", tmp_path / "s", tmp_path / "in")
     assert r.exit_code == 1
     assert re.search(r"error: \S*broken\.pdf: ", r.stderr)
-    assert "ingested 2 documents, 1 failed" in r.stdout
+    assert "ingested 2 documents (2 complete, 0 incomplete), 1 failed" in r.stdout
 
 
 @needs_seeds

@@ -328,3 +328,14 @@ def arithmetic_findings(lines: list[BudgetLine], tables: list[Table]) -> list[Fi
     """Every rule over every table; ``Finding.lines`` index ``lines`` (pass the whole
     ``Extraction.budget_lines`` so the findings point at its nodes)."""
     return [f for b in blocks(lines, tables) for check in CHECKS for f in check(b, lines)]
+
+
+def parents_adding_up(lines: list[BudgetLine], tables: list[Table]) -> tuple[int, int]:
+    """(parents checked, parents equal to the sum of their children in every column) over every
+    table: how much of what was read the arithmetic confirms (:mod:`kg.extract.completeness`)."""
+    checked = adding = 0
+    for b in blocks(lines, tables):
+        for row, kids, _ in _families(b):
+            checked += 1
+            adding += not _each_column(CHILDREN_SUM, b, [(row, kids, "")], lines)
+    return checked, adding

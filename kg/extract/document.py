@@ -10,6 +10,7 @@ from kg.extract.cover import read_cover
 from kg.extract.projects import strip_unit_suffix
 from kg.extract.regions import region_of
 from kg.model import Department, DocumentInfo, KpiTable, Line, Project, Section, SourceDoc, Table, UnitInfo
+from kg.segment.tables import has_figures
 
 DEPT_SUFFIX = re.compile(r"\s*[（(]\s*部门\s*[）)]\s*$")
 OFFICE = re.compile(r"[\u4e00-\u9fff（）()]{2,16}?(?:科|室|部|办|处|股|组|队|所|站)(?:（[^）]{1,8}）)?$")
@@ -39,8 +40,12 @@ def document_info(source: SourceDoc, toc_start: int, tables: list[Table]) -> tup
         printed = table_unit
     else:
         if cover.placeholder:
+            filled = sum(1 for t in tables if has_figures(t.rows))
+            figures = f"and none of its {len(tables)} tables prints a figure" if not filled else \
+                f"({filled} of its {len(tables)} tables print figures, but the unit they belong to is not named)"
             raise ParseError(
-                f"a blank template, not a disclosure: the cover names a placeholder unit ('{cover.name}')", file=source.name
+                f"a blank template, not a disclosure: the cover names a placeholder unit ('{cover.name}') {figures}",
+                file=source.name,
             )
         printed = cover.name or table_unit
         if not printed:

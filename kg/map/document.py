@@ -19,6 +19,7 @@ from rdflib import URIRef
 from kg import codelists, iri
 from kg.extract.document import subunit_aliases
 from kg.extract.indicators import l2_canonical
+from kg.map.completeness import map_completeness
 from kg.map.embedded import map_embedded
 from kg.map.graphs import Mapped, Out
 from kg.map.policies import map_bases, map_citation
@@ -133,6 +134,8 @@ def map_extraction(ex: Extraction) -> Mapped:
                 out.prov(node, d, line.span)
         _budget_line(out, shared, d, iri.under(d, "line", n), node, line)
     map_embedded(ex, d, out, shared)  # policy documents it reproduces, their catalogue; catalogues the unit follows
+    if ex.completeness is not None:
+        map_completeness(out, d, ex.completeness, tables)
 
     # findings
     for n, f in enumerate(ex.findings, start=1):

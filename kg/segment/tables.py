@@ -360,19 +360,75 @@ class _Region:
     lines: list[Line]
 
 
-def title_positions(lines: list[Line]) -> list[tuple[int, str, str]]:
-    """``(index, title, kind)`` of every table title among the lines, in order."""
+def title_key(title: str) -> str:
+    """A title reduced to what names the table, to compare a contents entry with a printed title:
+    no ordinal or 表N marker, no year, no 部门 / 单位 / 预算单位 prefix, no quotes or spaces.
+
+    >>> title_key("8．2024年部门一般公共预算基本支出部门预算经济分类预算表"), title_key("部门“三公”经费和机关运行经费预算表")
+    ('一般公共预算基本支出部门预算经济分类预算表', '三公经费和机关运行经费预算表')
+    >>> title_key("表十二2025年项目支出预算表（本年预算）"), title_key("七、财政拨款“三公”经费支出决算表")
+    ('项目支出预算表(本年预算)', '财政拨款三公经费支出决算表')
+    """
+    t = squeeze(title)
+    t = re.sub(r"[“”\"＂‘’']", "", t)
+    t = re.sub(r"^(?:(?:预算公开|部门公开|单位公开|公开|附)?表(?:[一二三四五六七八九十]+|\d{1,2}(?!\d))[、.．:：]?"
+               r"|[一二三四五六七八九十]+[、.．]|\d{1,2}(?:[、．]|\.(?!\d(?!\d{3}年))))", "", t)
+    t = re.sub(r"\d{4}年度?", "", t)
+    t = re.sub(r"^(?:[区市省县]级)?(?:预算单位|部门|单位)", "", t)
+    return t
+
+
+def _listed_title(line: Line, keys: dict[str, str]) -> tuple[str, str] | None:
+    """``(title, kind)`` when a one-cell line prints the title of a table the contents list."""
+    toks = [t for t in line.tokens if not _MARKER.match(t)]
+    if line.noise or len(toks) != 1 or is_toc(line):
+        return None
+    text = toks[0].strip().lstrip("#*").strip()
+    if len(text) > 60:
+        return None
+    kind = keys.get(title_key(text))
+    return (text, kind) if kind is not None else None
+
+
+#: a title is a table's only when the table follows it within this many lines
+TITLE_REACH = 8
+
+
+def has_table_after(lines: list[Line], i: int) -> bool:
+    """Whether a table follows the title at ``i``: a line in cells, a money unit, a 单位名称 line
+    or an empty-table note before the next title or prose paragraph. A narrative sentence that
+    quotes a table's title is followed by prose, never by a table."""
+    seen = 0
+    for ln in lines[i + 1:]:
+        if ln.noise or not ln.tokens:
+            continue
+        seen += 1
+        if seen > TITLE_REACH or match_title(ln):
+            return False
+        text = text_of(ln)
+        if is_tabular(ln) or money_unit_of(text) is not None or _UNIT_NAME.match(text) or _EMPTY_NOTE.match(text) \
+                or is_preamble_row(ln) or _MARKER.match(text):
+            return True
+        if len(text) > 60:  # a paragraph of prose
+            return False
+    return False
+
+
+def title_positions(lines: list[Line], listed: dict[str, str] | None = None) -> list[tuple[int, str, str]]:
+    """``(index, title, kind)`` of every table title among the lines, in order: a line the title
+    patterns know (:func:`match_title`) or that prints a title the contents list (``listed``:
+    :func:`title_key` → kind), followed by a table (:func:`has_table_after`)."""
     out = []
     for i, ln in enumerate(lines):
-        m = match_title(ln)
-        if m:
+        m = match_title(ln) or (_listed_title(ln, listed) if listed else None)
+        if m and has_table_after(lines, i):
             out.append((i, m[0], m[1]))
     return out
 
 
-def regions(lines: list[Line]) -> list[_Region]:
+def regions(lines: list[Line], listed: dict[str, str] | None = None) -> list[_Region]:
     """The lines belonging to each title: up to the next title or 第…部分 heading."""
-    starts = title_positions(lines)
+    starts = title_positions(lines, listed)
     out = []
     for n, (i, title, kind) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
@@ -519,16 +575,17 @@ def _unit_before(lines: list[Line], index: int, lookback: int = 6) -> str | None
 DEFAULT_MONEY_UNIT = "万元"
 
 
-def find_tables(lines: list[Line]) -> list[Table]:
+def find_tables(lines: list[Line], listed: dict[str, str] | None = None) -> list[Table]:
     """Every budget table among the lines, in order, ``index`` 1-based.
 
     ``lines`` is normally the slice from the "第二部分" heading to the "第三部分" heading, but a
     whole document works too: table-of-contents entries never start a table, a 第…部分
     heading or a non-tabular line ends one, and KPI tables (绩效目标表) are not budget tables.
     The money unit, when a table prints none, is one printed just before its title (OCR
-    order), else the previous table's, else 万元.
+    order), else the previous table's, else 万元. ``listed`` (:func:`title_key` of a title the
+    document's contents list → its kind) finds titles the patterns do not know.
     """
-    regs = regions(lines)
+    regs = regions(lines, listed)
     tables: list[Table] = []
     pending = _unit_before(lines, regs[0].at) if regs else None
     previous = None
