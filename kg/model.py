@@ -158,6 +158,7 @@ class UnitInfo:
     department: Department | None = None  # supervising department (主管部门)
     department_codes: list[str] = field(default_factory=list)  # every code printed for it
     subunits: list[str] = field(default_factory=list)  # sub-units of a department document
+    own_level: str | None = None  # the department's own level as listed: "X（本级）" / "X（本部）"
     offices: list[str] = field(default_factory=list)  # internal offices (内设机构)
     grade: str | None = None  # e.g. "副处级"
     is_department: bool = False

@@ -42,7 +42,7 @@ from kg.segment.embedded_docs import embedded_line_numbers, find_embedded
 from kg.segment.kpi_blocks import find_kpi_blocks
 from kg.segment.project_pages import find_project_pages
 from kg.segment.contents import Contents, read_contents
-from kg.segment.sections import sections
+from kg.segment.sections import listed_heading_keys, sections
 from kg.segment.tables import UNKNOWN, find_tables, title_key
 
 
@@ -91,7 +91,8 @@ def extract(source: SourceDoc, keep_personal: bool = False) -> Extraction:
     file = source.name
     contents = read_contents(source.lines)
     toc_start, toc_end = contents.start, contents.end
-    secs = sections(source.lines, toc_end)
+    listed = [e.title for e in contents.entries if e.kind is None or e.kind == "project_pages"]
+    secs = sections(source.lines, toc_end, listed_heading_keys(listed))
     tables = segment_tables(source, secs, contents)
     blocks = find_kpi_blocks(kpi_region(source, secs))
     kpis = merge_continued([parse_kpi(b, file, keep_personal) for b in blocks])

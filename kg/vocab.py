@@ -173,6 +173,9 @@ class BK(DefinedNamespace):
     tolerance: URIRef
     concerns: URIRef
 
+    # unit
+    ownLevelOf: URIRef
+
     # reading completeness
     alsoPublishedAs: URIRef
     Completeness: URIRef

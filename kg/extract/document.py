@@ -112,6 +112,7 @@ def unit_info(
     for s in listed_units(sections, name):
         if s not in unit.subunits:
             unit.subunits.append(s)
+    unit.own_level = own_level(sections, name)
     return unit
 
 
@@ -189,6 +190,24 @@ def listed_units(sections: list[Section], unit: str) -> list[str]:
     return out
 
 
+_OWN_LEVEL = re.compile(r"^(?:\d{1,2}\s*[、.．]?\s*)?(?P<name>[\u4e00-\u9fff（）()]{4,40}?)\s*[（(](?P<level>本级|本部|机关本级)[）)]")
+
+
+def own_level(sections: list[Section], unit: str) -> str | None:
+    """The department's own level as its 单位构成 / 机构设置 lists it ("中共上海市普陀区委社会工作部（本级）",
+    "…万里街道办事处（本部）"): the unit that is the department's own budget, beside its sub-units."""
+    for sec in sections:
+        if not re.search(r"单位构成|机构设置", sec.title):
+            continue
+        for line in sec.lines:
+            toks = line.tokens
+            text = "".join(toks[1:2] if len(toks) >= 2 and toks[0].isdigit() else toks).replace(" ", "")
+            m = _OWN_LEVEL.match(text)
+            if m and m.group("name") == unit:
+                return f"{unit}（{m.group('level')}）"
+    return None
+
+
 def offices(section: Section) -> list[str]:
     """Internal offices named in 机构设置情况: numbered sub-headings or a list after "为：/设…："."""
     found: list[str] = []
@@ -200,7 +219,7 @@ def offices(section: Section) -> list[str]:
     if found:
         return found
     text = "".join(_text(l) for l in section.lines)
-    for m in re.finditer(r"(?:科室名称为|分别为|设下列内设机构[^：:]*|内设[^：:，。]{0,12})[：:]\s*([^。；;]+)", text):
+    for m in re.finditer(r"(?:科室名称为|分别为|设下列内设机构[^：:]*|内设[^：:，。]{0,12}|内设机构[^：:。]{0,12}?包括)[：:]\s*([^。；;]+)", text):
         parts = re.split(r"[、，,]", m.group(1))
         for p in parts:
             p = re.sub(r"^[（(][一二三四五六七八九十\d]+[）)]", "", p.strip()).strip("。；; ")

@@ -80,6 +80,14 @@ def map_extraction(ex: Extraction) -> Mapped:
         shared.add(node, RDFS.label, o)
         shared.add(node, ORG.unitOf, publisher)
         shared.add(publisher, ORG.hasUnit, node)
+    if unit.own_level:  # the department's own level (本级 / 本部): a unit of its own under the department
+        node = iri.unit(unit.own_level)
+        shared.add(node, RDF.type, BK.BudgetUnit)
+        shared.add(node, PROV.wasDerivedFrom, d)
+        shared.add(node, RDFS.label, unit.own_level)
+        shared.add(node, BK.region, doc.region)
+        shared.add(node, ORG.subOrganizationOf, publisher)
+        shared.add(node, BK.ownLevelOf, publisher)
     aliases = subunit_aliases(unit, ex.projects)
     for s in unit.subunits:
         node = iri.unit(s)

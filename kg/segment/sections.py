@@ -11,14 +11,13 @@ from __future__ import annotations
 import re
 
 from kg.model import Line, Section
-from kg.segment.lines import LEADERS, is_toc, text_of
+from kg.segment.lines import text_of
 
 CN_NUM = "一二三四五六七八九十"
 PART = re.compile(rf"^第([{CN_NUM}]+)部分\s*(.*)$")
 SECTION = re.compile(rf"^([{CN_NUM}]{{1,3}})\s*[、，,.．]\s*(.+)$")
 SUBSECTION = re.compile(rf"^[（(]\s*([{CN_NUM}]{{1,3}})\s*[）)]\s*(.+)$")
 EMBEDDED = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}文件$")
-TOC_TITLE = re.compile(r"^目\s*录$")
 
 
 def heading(line: Line) -> tuple[str, str, str] | None:
@@ -42,52 +41,37 @@ def heading(line: Line) -> tuple[str, str, str] | None:
     return None
 
 
-def find_toc(lines: list[Line]) -> tuple[int, int]:
-    """Index range [start, end) of the table of contents, (0, 0) when there is none.
-
-    The contents end where the body begins: at the heading that repeats the first entry
-    ("第一部分 概况" printed again without its page number); for a list printed with dot
-    leaders, at its first line without them; else at a part heading that is not an entry.
-    """
-    start = next((i for i, l in enumerate(lines[:200]) if TOC_TITLE.match(text_of(l))), None)
-    if start is None:
-        return 0, 0
-    first = next((h for l in lines[start + 1:start + 6] if l.tokens and not l.noise and (h := heading(l))), None)
-    stop = min(len(lines), start + 200)
-    if first:
-        for i in range(start + 2, stop):
-            h = heading(lines[i])
-            if h and h[:2] == first[:2] and not is_toc(lines[i]):
-                return start, i
-    end = start + 1
-    entries = leaders = 0
-    for i in range(start + 1, stop):
-        line = lines[i]
-        h = heading(line)
-        if h and h[0] == "part" and not is_toc(line) and not _printed_again(lines, i):
-            return start, i
-        if line.tokens and not line.noise:
-            entries += 1
-            dotted = bool(LEADERS.search(line.text))
-            leaders += dotted
-            # a contents list printed with dot leaders ends at its first line without them
-            if not dotted and leaders >= 3 and leaders == entries - 1:
-                return start, i
-        end = i + 1
-    return start, end
+def listed_heading_keys(titles: list[str]) -> list[str]:
+    """What the body's headings end with, from the titles of the contents' part and section entries:
+    "二、部门机构设置" is headed "上海市…办事处（部门）机构设置" in the body, "四、单位预算编制说明" is
+    "2026年单位预算编制说明". Titles of tables (…表) are left out: tables are found as tables."""
+    keys = []
+    for title in titles:
+        k = re.sub(r"^(?:部门|单位|预算单位)", "", re.sub(r"\s+", "", title))
+        if len(k) >= 4 and not k.endswith("表") and k not in keys:
+            keys.append(k)
+    return keys
 
 
-def _printed_again(lines: list[Line], i: int) -> bool:
-    """A contents entry without page numbers: the same part (第X部分) is headed again further on."""
-    ordinal = heading(lines[i])[1]
-    return any((h := heading(l)) is not None and h[0] == "part" and h[1] == ordinal for l in lines[i + 1:])
+def _listed_heading(line: Line, keys: list[str]) -> str | None:
+    """The line as a heading the contents list (see :func:`listed_heading_keys`), or None."""
+    toks = line.tokens
+    if not keys or line.noise or len(toks) != 1:
+        return None
+    t = re.sub(r"\s+", "", toks[0]).strip("#*")
+    if len(t) > 40 or re.search(r"[。，,；;：:]", t) or heading(line):
+        return None
+    return t if any(t.endswith(k) for k in keys) else None
 
 
-def sections(lines: list[Line], start: int = 0) -> list[Section]:
+def sections(lines: list[Line], start: int = 0, listed: list[str] | None = None) -> list[Section]:
     """Numbered sections (level 'section') with their lines, each tagged with its part.
 
-    Lines before the first section of a part belong to a section named after the part.
+    Lines before the first section of a part belong to a section named after the part. ``listed``
+    (:func:`listed_heading_keys`) also makes a section of an unnumbered heading the contents list
+    ("上海市普陀区司法局主要职能" for "一、单位主要职能").
     """
+    keys = listed or []
     out: list[Section] = []
     part = ""
     current: Section | None = None
@@ -106,6 +90,10 @@ def sections(lines: list[Line], start: int = 0) -> list[Section]:
             continue
         if h and h[0] == "section" and part != "附件":
             current = Section(title=h[2], heading=line, part=part)
+            out.append(current)
+            continue
+        if part != "附件" and (title := _listed_heading(line, keys)):
+            current = Section(title=title, heading=line, part=part)
             out.append(current)
             continue
         if current is not None:
