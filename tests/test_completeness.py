@@ -238,3 +238,29 @@ def test_the_same_content_under_two_names_is_stored_once(tmp_path):
     assert q.stdout.splitlines() == ["f,alias,n", f"{S2.name},{twin.name},2"]
     again = run("ingest", "--store", tmp_path / "s", twin)  # later, on its own: still the alias
     assert again.exit_code == 0 and "1 duplicate(s) stored once" in again.stdout
+
+
+# ---------------------------------------------------------------- the national (中央部门) layout
+
+
+def test_a_national_layout_with_bare_numbered_titles_is_read_completely():
+    """Our own document in the national layout: titles printed bare under a "表N" line ("收支总表",
+    "一般公共预算基本支出表"), "部门：X 单位：万元" on one line, the contents numbered "一、收支总表"."""
+    from conftest import ROOT
+
+    ex = extract_file(ROOT / "tests" / "fixtures" / "national-dept-budget-2024.txt")
+    assert (ex.document.unit_name, ex.document.year, ex.document.kind) == ("示范部", 2024, "部门预算")
+    assert [(t.kind, t.title, t.money_unit, t.empty) for t in ex.tables] == [
+        ("summary", "收支总表", "万元", False), ("income", "收入总表", "万元", False),
+        ("expenditure", "支出总表", "万元", False), ("basic_economic", "一般公共预算基本支出表", "万元", False),
+        ("state_capital", "国有资本经营预算支出表", "万元", True),
+    ]
+    c = ex.completeness
+    assert c.complete and [t.status for t in c.listed] == ["read", "read", "read", "read", "empty"]
+    lines = {(b.table_kind, b.code or b.row_label, b.column): b.amount for b in ex.budget_lines if b.table_index}
+    assert len(lines) == 26
+    assert lines[("income", "20101", "一般公共预算")] == 1000000
+    assert lines[("expenditure", "201", "项目支出")] == 400000
+    assert lines[("basic_economic", "302", "公用经费")] == 100000
+    assert lines[("summary", "支出总计", "金额")] == 1000000
+    assert (c.parents_checked, c.parents_adding_up) == (2, 2) and not ex.findings

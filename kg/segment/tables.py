@@ -49,12 +49,13 @@ TABLE_KINDS: tuple[tuple[str, str], ...] = (
     ("summary", r"收(?:入)?支(?:出)?(?:预算|决算)?总表"),  # 预算收支总表, 部门财务收支预算总表, 收入支出决算总表
     ("income", r"收入(?:预算)?总表|(?:^|年度?|部门|单位)收入决算表"),  # 预算收入总表, 部门收入预算总表, 收入决算表
     ("expenditure", r"支出(?:预算)?总表|(?:^|年度?|部门|单位)支出决算表"),  # 预算支出总表, 支出决算表
-    ("basic_economic", r"基本支出.*经济(?:科目|分类)|基本支出决算表"),  # …分经济科目表, 一般公共预算财政拨款基本支出决算表
+    # …分经济科目表, 一般公共预算财政拨款基本支出决算表, 一般公共预算基本支出表 (the national 中央部门 name)
+    ("basic_economic", r"基本支出.*经济(?:科目|分类)|基本支出决算表|一般公共预算(?:财政拨款)?基本支出(?:预算)?表"),
     # 一般公共预算支出(预算)表, 一般公共预算财政拨款支出决算表
     ("general_expenditure", r"一般公共预算支出(?:功能分类)?(?:预算)?表|一般公共预算财政拨款支出决算表"),
     ("fund_income", r"政府性基金预算收入表"),
     ("fund_expenditure", r"政府性基金预算支出(?:功能分类)?(?:预算)?表|政府性基金预算财政拨款(?:收入)?支出决算表"),
-    ("state_capital", r"国有资本经营预算(?:收支预算|支出功能分类预算|收支)表|国有资本经营预算财政拨款(?:收入)?支出决算表"),
+    ("state_capital", r"国有资本经营预算(?:收支预算|支出功能分类预算|收支|支出(?:预算)?)表|国有资本经营预算财政拨款(?:收入)?支出决算表"),
     ("three_public", r"[“”\"＂]?三公[“”\"＂]?经费"),  # also Shanghai's “三公”经费和机关运行经费预算表
     ("admin_running", r"机关运行经费(?:预算|支出决算)"),  # …预算表, …预算财政拨款情况统计表
     ("project_current", r"项目支出预算表[（(]本年预算[)）]"),
@@ -74,9 +75,9 @@ COLUMN_NAMES: tuple[tuple[str, str], ...] = (
     (r"项目支出", "项目支出"),
     (r"人员经费", "人员经费"),
     (r"公用经费", "公用经费"),
-    (r"一般公共预算(?:财政)?(?:资金|拨款)?", "一般公共预算"),  # 决算: 一般公共预算财政拨款
-    (r"政府性基金(?:预算)?(?:财政)?(?:资金|拨款)?", "政府性基金预算"),
-    (r"国有资本经营预算(?:财政)?(?:资金|拨款)?", "国有资本经营预算"),
+    (r"一般公共预算(?:财政)?(?:资金|拨款)?(?:收入)?", "一般公共预算"),  # 决算: 一般公共预算财政拨款; 拨款收入
+    (r"政府性基金(?:预算)?(?:财政)?(?:资金|拨款)?(?:收入)?", "政府性基金预算"),
+    (r"国有资本经营预算(?:财政)?(?:资金|拨款)?(?:收入)?", "国有资本经营预算"),
     (r"财政专户管理资金", "财政专户管理资金"),
     (r"单位资金", "单位资金"),
     (r"上年结转", "上年结转"),
@@ -176,17 +177,21 @@ def header_word(cell: str) -> HeaderWord | None:
 _YEAR_TITLE = re.compile(r"(?P<title>\d{4}\s*年度?\s*\S.*?表(?:\s*[（(][^（()）]{1,12}[)）])?)\s*[^\u4e00-\u9fff\d]{0,3}$")
 _NOYEAR_TITLE = re.compile(r"^(?P<title>(?:部门|单位)\S{2,40}表(?:[（(][^（()）]{1,12}[)）])?)$")
 # a Shanghai 决算 title printed bare ("收入决算表"); an ordinal before it makes it a contents entry
-_BARE_FINAL_TITLE = re.compile(
-    r"^(?![一二三四五六七八九十]+\s*[、.．]|\d|第|[（(])(?P<title>\S{2,40}决算总?表)$"
+#: a title printed bare, without year or 部门 / 单位: Shanghai's 决算 ("收入决算表") and the national
+#: templates ("收支总表", "一般公共预算基本支出表"); only a known kind, and only with a table after it
+_BARE_TITLE = re.compile(r"^(?!第|[（(])(?P<title>[^\s\d，。；：:]{2,40}表(?:[（(][^（()）]{1,12}[)）])?)$")
+#: what may stand before a title: a 表N / 预算公开表N marker, or a number ("1.", "5．", "三、")
+_TITLE_PREFIX = re.compile(
+    r"^(?:(?:(?:预算公开|部门公开|单位公开|公开|附)?表\s*(?:[一二三四五六七八九十]+|\d{1,2}(?!\d))\s*[、.．:：]?"
+    r"|[一二三四五六七八九十]{1,3}\s*[、.．]|\d{1,2}\s*(?:[、．]|\.(?=\s|\d{4}年|\D)))\s*)?"
 )
-_TITLE_PREFIX = re.compile(r"^(?:(?:预算公开|部门公开|单位公开|公开)?表\s*(?:[一二三四五六七八九十]+|\d{1,2}(?!\d))\s*[、.．:：]?\s*)?")
 _MARKER = re.compile(r"^(?:预算公开|部门公开|单位公开|公开)表\s*\d+$")
 _SECTION = re.compile(r"^第[一二三四五六七八九十]+部分")
 _EMPTY_NOTE = re.compile(r"^(?:注|说明)\s*[:：].*(?:本表无数据|空表)")
 _NOTE = re.compile(r"^(?:注|说明)\s*[:：]")  # "注：本表反映…" before a "说明：…故本表无数据。"
 _MONEY_UNIT = re.compile(r"(?:^|\s)单位\s*[:：]\s*(?P<unit>亿元|万元|元|万)?\s*$")
 _UNIT_NAME = re.compile(
-    r"^(?:单位名称|部门名称|编制部门|编制单位|预算单位)\s*[:：]\s*(?P<name>.*?)"
+    r"^(?:单位名称|部门名称|编制部门|编制单位|预算单位|部门)\s*[:：]\s*(?P<name>.*?)"
     r"\s*(?:单位\s*[:：]\s*(?:亿元|万元|元|万)?)?\s*$"
 )
 _CONTINUATION = re.compile(r"^[（(][^（()）]{1,10}[)）]$")
@@ -220,7 +225,9 @@ def match_title(line: Line) -> tuple[str, str] | None:
     A title is one cell (markdown already removed by the reader, a "表一" or "预算公开表1"
     marker allowed before it), starts with the year (Shanghai: with 部门/单位 and a known
     name), ends with 表 or a short parenthesis, and is neither a TOC entry nor a KPI table.
-    A 决算 title may be printed bare, without year or 部门 ("一般公共预算财政拨款支出决算表").
+    A title may be printed bare, without year or 部门 ("一般公共预算财政拨款支出决算表", "收支总表"), when
+    it names a known kind, and numbered ("1. 2024年…", "5．…", "三、…"): whether a table follows it
+    decides (:func:`has_table_after`), not the line alone.
 
     >>> from kg.model import Line
     >>> match_title(Line(1, "2024年项目支出预算表（上年结转）", ["2024年项目支出预算表（上年结转）"]))
@@ -228,7 +235,9 @@ def match_title(line: Line) -> tuple[str, str] | None:
     >>> match_title(Line(1, "2025年项目支出绩效目标表", ["2025年项目支出绩效目标表"])) is None
     True
     >>> match_title(Line(1, "收入决算表", ["收入决算表"])), match_title(Line(1, "一、收入决算表", ["一、收入决算表"]))
-    (('收入决算表', 'income'), None)
+    (('收入决算表', 'income'), ('收入决算表', 'income'))
+    >>> match_title(Line(1, "5．2024年部门一般公共预算支出功能分类预算表", ["5．2024年部门一般公共预算支出功能分类预算表"]))
+    ('2024年部门一般公共预算支出功能分类预算表', 'general_expenditure')
     """
     toks = [t for t in line.tokens if not _MARKER.match(t)]  # "预算公开表1 | 2025年…" in two cells
     if line.noise or len(toks) != 1 or is_toc(line):
@@ -244,7 +253,7 @@ def match_title(line: Line) -> tuple[str, str] | None:
         if kind == UNKNOWN and not re.search(r"预算|决算|经费", title):
             return None
         return title, kind
-    m = _NOYEAR_TITLE.match(rest) or _BARE_FINAL_TITLE.match(text)
+    m = _NOYEAR_TITLE.match(rest) or _BARE_TITLE.match(rest)
     if m and classify(m.group("title")) != UNKNOWN:
         return m.group("title"), classify(m.group("title"))
     return None
