@@ -349,6 +349,7 @@ class Completeness:
     projects_found: int = 0
     pages_listed: bool = False  # the contents list 项目经费情况说明 pages
     pages_found: int = 0
+    stray_lines: int = 0  # lines of figures outside every table read
     problems: list[str] = field(default_factory=list)
 
     @property

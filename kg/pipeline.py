@@ -25,7 +25,7 @@ from kg.extract.arithmetic import arithmetic_findings
 from kg.extract.budget_lines import budget_lines
 from kg.extract.catalogue import catalogue_items, followed_catalogues
 from kg.extract.citations import all_citations
-from kg.extract.completeness import account
+from kg.extract.completeness import account, stray_figure_lines
 from kg.extract.document import document_info, subunit_names, unit_info
 from kg.extract.embedded_docs import embedded_documents
 from kg.extract.kpi import merge_continued, merge_tables, parse_kpi
@@ -126,9 +126,11 @@ def extract(source: SourceDoc, keep_personal: bool = False) -> Extraction:
     ex.findings = amount_findings(projects) + unmatched + arithmetic_findings(lines, tables)
     ex.embedded, ex.catalogue = embedded_documents(file, embedded), catalogue_items(file, embedded)
     ex.follows_catalogues = followed_catalogues(file, secs, skip)
+    skip |= {l.no for l in source.lines[toc_start:toc_end]}
     ex.completeness = account(
         file, contents, tables, lines, rows, source.lines[toc_end:], kpi_tables=len(blocks),
         project_pages=len(pages), projects_declared=ex.stated_targets[0] if ex.stated_targets else None,
+        stray=stray_figure_lines(source.lines, skip),
     )
     return ex
 

@@ -195,6 +195,7 @@ class BK(DefinedNamespace):
     parentRowsChecked: URIRef
     parentRowsAddingUp: URIRef
     projectsFound: URIRef
+    strayFigureLines: URIRef
     listsTable: URIRef
     readingStatus: URIRef
     locatedTable: URIRef

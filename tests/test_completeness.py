@@ -168,7 +168,10 @@ def _unread_copy(tmp_path):
 def test_a_table_printed_but_not_read_makes_the_document_incomplete(tmp_path):
     c = extract_file(_unread_copy(tmp_path)).completeness
     assert not c.complete
-    assert c.problems == ["1 table(s) printed but not read: 2025年财政拨款安排机关运行经费预算表"]
+    assert c.problems == [
+        "1 table(s) printed but not read: 2025年财政拨款安排机关运行经费预算表",
+        "2 lines of figures (lines 329–330) belong to no table read",  # its rows: 部门合计, the unit
+    ]
     [gap] = [t for t in c.listed if t.status != "read" and t.status != "empty"]
     assert (gap.status, gap.kind, gap.table_index) == ("not read", "admin_running", None)
     assert re.fullmatch(r"its title is printed \(line \d+\) but no table that could be read follows it", gap.note)
@@ -178,18 +181,18 @@ def test_ingest_warns_about_an_incomplete_document_and_strict_refuses_it(tmp_pat
     path = _unread_copy(tmp_path)
     r = run("ingest", "--store", tmp_path / "s", path, S2)
     assert r.exit_code == 0, r.output
-    assert [l for l in r.stderr.splitlines() if l.startswith("warning:")] == [
-        f"warning: {path}: 1 table(s) printed but not read: 2025年财政拨款安排机关运行经费预算表"
-    ]
+    problems = "1 table(s) printed but not read: 2025年财政拨款安排机关运行经费预算表; " \
+        "2 lines of figures (lines 329–330) belong to no table read"
+    assert [l for l in r.stderr.splitlines() if l.startswith("warning:")] == [f"warning: {path}: {problems}"]
     assert "ingested 2 documents (1 complete, 1 incomplete)" in r.stdout
     q = run("query", "--store", tmp_path / "s", "-e",
             "SELECT ?f ?p WHERE { ?d bk:sourceFile ?f ; bk:completeness [ bk:isComplete false ; bk:problem ?p ] }",
             "--format", "csv")
-    assert q.stdout.splitlines()[1:] == [f"{path.name},1 table(s) printed but not read: 2025年财政拨款安排机关运行经费预算表"]
+    assert sorted(q.stdout.splitlines()[1:]) == [f"{path.name},{p}" for p in problems.split("; ")]
     strict = run("ingest", "--strict", "--store", tmp_path / "t", path, S2)
     assert strict.exit_code == 1
     assert [l for l in strict.stderr.splitlines() if l.startswith("error:")] == [
-        f"error: {path}: read incompletely (--strict): 1 table(s) printed but not read: 2025年财政拨款安排机关运行经费预算表"
+        f"error: {path}: read incompletely (--strict): {problems}"
     ]
     assert "ingested 1 documents (1 complete, 0 incomplete), 1 failed" in strict.stdout
 
@@ -202,6 +205,22 @@ def test_a_listed_table_not_printed_is_not_found(tmp_path):
     assert c.problems == ["1 of 13 listed tables not found: 2025年政府性基金预算支出表（不含上年结转）"]
     [t] = [t for t in c.listed if t.status == "not found"]
     assert (t.kind, t.note, t.span.line) == ("fund_expenditure", "its title is not printed in the body", 19)
+
+
+def test_contents_without_a_title_and_a_table_nobody_recognised(tmp_path):
+    """No "目录" line: the entries with dot leaders and page numbers are the contents all the same. The
+    支出总表's title reworded: the listed table is not found, and its rows are figures outside every table."""
+    text = S1.read_text("utf-8").replace("目 录\n", "\n", 1).replace("\n2025年预算支出总表\n", "\n本单位支出情况一览\n", 1)
+    path = tmp_path / "stray_demo-001.txt"
+    path.write_text(text, "utf-8")
+    ex = extract_file(path)
+    c = ex.completeness
+    assert c.has_contents and len(c.listed) == 13 and len(ex.tables) == 12
+    assert c.problems == [
+        "1 of 13 listed tables not found: 2025年预算支出总表",
+        "16 lines of figures (lines 145–160) belong to no table read",
+    ]
+    assert c.stray_lines == 16
 
 
 # ---------------------------------------------------------------- what is not a disclosure; the same file twice

@@ -6,7 +6,8 @@ the tables found (:func:`align`, by title and kind, in order) and accounted for
 that were not read, or its title printed with no readable table after it: a reading gap), or not
 found (its title is nowhere in the body: the document lists a table it does not print). A
 document whose listed tables are not all read or empty, whose found tables hold figures that
-were not read, or whose listed project pages or target tables were not found, is *incomplete*:
+were not read, whose lines of figures lie outside every table read (a table nobody recognised),
+or whose listed project pages or target tables were not found, is *incomplete*:
 :attr:`Completeness.problems` says why, in words fit for a warning line. A document without
 contents is judged by the tables it prints.
 
@@ -20,6 +21,7 @@ contents is judged by the tables it prints.
 
 from __future__ import annotations
 
+import re
 from difflib import SequenceMatcher
 
 from kg.extract.arithmetic import parents_adding_up
@@ -136,6 +138,31 @@ def _printed_at(title: str, body: list[Line]) -> Line | None:
     return None
 
 
+_MONEY = re.compile(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^-?\d+\.\d+$")
+#: this many lines of figures outside every table read make a document incomplete
+STRAY_LINES = 2
+
+
+def stray_figure_lines(lines: list[Line], used: set[int]) -> list[Line]:
+    """Lines printed in cells with two or more amounts (1,234 / 12.50) that belong to no table, target
+    table, project page or reproduced document read (``used``: their line numbers, and the contents'):
+    figures of a table whose title nobody recognised."""
+    out = []
+    for ln in lines:
+        if ln.noise or ln.no in used or len(ln.tokens) < 2:
+            continue
+        if sum(1 for t in ln.tokens if _MONEY.match(t.replace(" ", ""))) >= 2:
+            out.append(ln)
+    return out
+
+
+def _where(lines: list[Line]) -> str:
+    if lines[0].page is not None:
+        a, b = lines[0].page, lines[-1].page
+        return f"page {a}" if a == b else f"pages {a}–{b}"
+    return f"lines {lines[0].no}–{lines[-1].no}"
+
+
 def _names(items: list[str], limit: int = 6) -> str:
     return ", ".join(items[:limit]) + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
@@ -150,9 +177,12 @@ def account(
     kpi_tables: int = 0,
     project_pages: int = 0,
     projects_declared: int | None = None,
+    stray: list[Line] | None = None,
 ) -> Completeness:
-    """The completeness record of one document (see the module docstring)."""
+    """The completeness record of one document (see the module docstring); ``stray``: lines of
+    figures outside every table read (:func:`stray_figure_lines`)."""
     c = Completeness(has_contents=contents.found, tables_found=len(tables))
+    c.stray_lines = len(stray or [])
     c.projects_declared, c.projects_found, c.pages_found = projects_declared, kpi_tables + project_pages, project_pages
     c.budget_lines = len(lines)
     c.rows_read = sum(len(t.rows) for t in tables if _read_count(t, lines, rows))
@@ -191,6 +221,8 @@ def account(
         c.problems.append(f"{len(missing)} of {n} listed tables not found: {_names(missing)}")
     if unread:
         c.problems.append(f"{len(unread)} table(s) printed but not read: {_names(unread)}")
+    if stray and len(stray) >= STRAY_LINES:
+        c.problems.append(f"{len(stray)} lines of figures ({_where(stray)}) belong to no table read")
     if any(e.kind == "project_pages" for e in contents.entries):
         c.pages_listed = True
         if not project_pages:

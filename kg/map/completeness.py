@@ -28,7 +28,7 @@ def map_completeness(out: Out, d: URIRef, c: Completeness, tables: dict[int, URI
         (BK.tablesEmpty, c.count("empty")), (BK.tablesNotRead, c.count("not read")),
         (BK.tablesNotFound, c.count("not found")), (BK.rowsRead, c.rows_read), (BK.budgetLinesRead, c.budget_lines),
         (BK.parentRowsChecked, c.parents_checked), (BK.parentRowsAddingUp, c.parents_adding_up),
-        (BK.projectsFound, c.projects_found),
+        (BK.projectsFound, c.projects_found), (BK.strayFigureLines, c.stray_lines),
     ):
         out.add(node, what, Literal(value))
     for p in c.problems:

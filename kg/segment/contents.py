@@ -196,21 +196,46 @@ def number(ordinal: str) -> int | None:
     return _CN_DIGITS.get(core)
 
 
+#: contents printed without a "目录" title: this many entries with leaders or page numbers in a row
+UNTITLED_RUN = 5
+
+
+def _untitled(lines: list[Line]) -> int | None:
+    """Where contents printed without a title begin (the index of their first entry): a run of
+    :data:`UNTITLED_RUN` entries, each with dot leaders or a page number."""
+    run: list[int] = []
+    for i, line in enumerate(lines):
+        if line.noise or not line.tokens:
+            continue
+        got = _entry(line)
+        if got is not None and got[1]:
+            run.append(i)
+            if len(run) == UNTITLED_RUN:
+                return run[0]
+        else:
+            run = []
+    return None
+
+
 def read_contents(lines: list[Line], search: int = 300) -> Contents:
     """The contents of a document (an empty :class:`Contents` when it prints none).
 
-    The "目录" line is looked for among the first ``search`` lines.
+    The "目录" line is looked for among the first ``search`` lines; without one, a run of entries
+    printed with dot leaders or page numbers is the contents (:func:`_untitled`).
     """
     start = next((i for i, l in enumerate(lines[:search]) if not l.noise and TOC_TITLE.match(text_of(l).strip("#* "))), None)
+    first = start + 1 if start is not None else None
     if start is None:
+        start = first = _untitled(lines[:search])
+    if start is None or first is None:
         return Contents()
     entries: list[Entry] = []
     last_number: dict[str, int] = {}
     marked_any = False
-    end = start + 1
+    end = first
     first_key = None
     part = None
-    for i in range(start + 1, min(len(lines), start + 1 + 4 * MAX_ENTRIES)):
+    for i in range(first, min(len(lines), first + 4 * MAX_ENTRIES)):
         line = lines[i]
         if line.noise or not line.tokens:
             continue

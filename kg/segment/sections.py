@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from kg.model import Line, Section
-from kg.segment.lines import text_of
+from kg.segment.lines import is_toc, text_of
 
 CN_NUM = "一二三四五六七八九十"
 PART = re.compile(rf"^第([{CN_NUM}]+)部分\s*(.*)$")
@@ -76,7 +76,7 @@ def sections(lines: list[Line], start: int = 0, listed: list[str] | None = None)
     part = ""
     current: Section | None = None
     for line in lines[start:]:
-        h = heading(line)
+        h = heading(line) if not is_toc(line) else None  # a contents entry is no heading of the body
         t = text_of(line)
         if h and h[0] == "part":
             part = f"第{h[1]}部分"
