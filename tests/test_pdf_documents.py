@@ -106,3 +106,6 @@ def test_the_graph_of_a_pdf_points_at_pages(pdf_extraction):
     table = next(g.subjects(BK.lastPage, None))
     assert int(g.value(table, BK.sourcePage)) == 33 and int(g.value(table, BK.lastPage)) == 33
     assert len(list(g.objects(table, SKOS.editorialNote))) == 2
+    project = next(g.subjects(BK.hasTargetTable, table))
+    assert g.value(project, BK.implementedBy) == g.value(doc, BK.publishedBy)  # 万里街道办事处 is the department
+    assert str(g.value(project, BK.implementingUnitName)) == "万里街道办事处"

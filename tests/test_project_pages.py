@@ -22,14 +22,18 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from rdflib import Graph, Literal, URIRef
 
+from kg import iri
 from kg.cli import main
 from kg.extract.citations import role
 from kg.extract.page_budget import parts_disagree, read_budget
 from kg.extract.project_pages import implementing_unit, name_from_title, page_findings, parse_project_page
+from kg.map import map_extraction
 from kg.pipeline import extract_file
 from kg.read.text import lines_from_text
 from kg.segment.project_pages import find_project_pages, part_heading
+from kg.vocab import BK, DCTERMS, PROV, RDF, RDFS, SKOS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "shanghai-project-pages.txt"
 UNIT = "上海市普陀区示范科技服务中心"
@@ -322,7 +326,62 @@ def test_the_pdf_gives_the_same_records_with_pages(text, pdf):
     ]
 
 
-# ---------------------------------------------------------------- the command line
+# ---------------------------------------------------------------- the graph
+
+
+@pytest.fixture(scope="module")
+def graph(text):
+    m = map_extraction(text)
+    g = Graph()
+    for t in m.triples:
+        g.add(t)
+    return g, m.doc
+
+
+def test_the_graph_of_the_pages(graph):
+    g, d = graph
+    p1, p2, p3 = (iri.under(d, "project", n) for n in (1, 2, 3))
+    unit = iri.unit(UNIT)
+    assert [str(g.value(p, RDFS.label)) for p in (p1, p2, p3)] == [KEJI, "Z" + ZHIHUI, KEPU]
+    assert [g.value(p, BK.amount).toPython() for p in (p1, p2, p3)] == [Y("3000000"), Y("2000000"), Y("500000")]
+    assert [g.value(p, BK.implementedBy) for p in (p1, p2, p3)] == [unit, unit, unit]  # 上海科技馆 is not a unit of the document
+    assert [str(g.value(p, BK.implementingUnitName)) for p in (p1, p2, p3)] == [UNIT, UNIT, "上海科技馆"]
+    assert str(g.value(p2, BK.implementingBody)) == "由上海市普陀区示范科技服务中心负责实施。"
+    assert str(g.value(p2, BK.implementationPlan)) == "分设备采购、软件开发两个阶段实施。"
+    assert str(g.value(p1, BK.projectPeriod)) == "2025年1月至2025年12月。"
+    assert set(g.objects(p1, BK.justifiedBy)) == {
+        iri.policy("沪科规〔2023〕5号"), iri.policy_title("上海市普陀区科技创新专项资金管理办法"),
+    }
+    assert set(g.objects(p2, BK.justifiedBy)) == {iri.policy("沪府办发〔2021〕22号")}
+    assert set(g.objects(p3, BK.justifiedBy)) == {iri.policy_title("上海市科学技术普及条例")}
+    assert list(g.subjects(BK.mentions, iri.policy("沪财预〔2024〕10号"))) == [d]  # the narrative: the document's
+    t3 = g.value(p3, BK.hasTargetTable)
+    assert (str(g.value(t3, DCTERMS.title)), int(g.value(t3, BK.sourceLine)), int(g.value(t3, BK.lastLine))) == (
+        KEPU + "情况说明", 60, 72,
+    )
+    assert sorted(map(str, g.objects(t3, SKOS.editorialNote))) == sorted(EXPECTED[2][-1])
+
+
+def test_the_parts_in_the_graph(graph):
+    g, d = graph
+
+    def items(n: int) -> list[tuple]:
+        p = iri.under(d, "project", n)
+        out = []
+        for item in g.objects(p, BK.hasBudgetItem):
+            assert (item, RDF.type, BK.BudgetItem) in g and (item, PROV.wasDerivedFrom, d) in g
+            out.append((int(g.value(item, BK.sequence)), str(g.value(item, RDFS.label)), g.value(item, BK.amount).toPython(),
+                        int(g.value(item, BK.sourceLine)), str(g.value(item, BK.sourceText))))
+        return sorted(out)
+
+    assert items(1) == []
+    assert items(2) == [(1, "设备购置费", Y("1200000"), 55, "设备购置费120万元"), (2, "软件开发费", Y("800000"), 56, "软件开发费80万元")]
+    assert items(3) == [
+        (1, "活动组织费", Y("200000"), 70, "活动组织费20万元"), (2, "场地租赁费", Y("250000"), 70, "场地租赁费25万元"),
+        (3, "宣传印刷费", Y("80000"), 70, "宣传印刷费8万元"),
+    ]
+    item = URIRef(str(iri.under(d, "project", 2)) + "/item/1")
+    assert g.value(item, BK.amount) == Literal(Y("1200000"))
 
 
 def test_explain_shows_the_parts(tmp_path):
