@@ -72,6 +72,8 @@ def explain(ex: Extraction) -> list[str]:
             out.append(f"  {k.title or '绩效目标表'}  '{k.project_name}'{score}  ({at(k.span)})")
             for label, text in k.fields.items():
                 out.append(f"    field  {label}: {_clip(text)}  ({at(k.field_spans.get(label))})")
+            for part in k.parts:
+                out.append(f"    part  {part.name} = {fmt_yuan(part.amount)} 元  ({at(part.span)})")
             for i in k.indicators:
                 period = f" (实施期 {i.period_target.text})" if i.period_target else ""
                 out.append(f"    indicator  {i.l1 or ''}/{i.l2 or ''}/{i.l3} = {i.target.text}{period}  ({at(i.span)})")

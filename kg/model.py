@@ -238,8 +238,17 @@ class Indicator:
 
 
 @dataclass
+class BudgetPart:
+    """One part of a project's year money as its page lists it ("其中：设备购置费120万元")."""
+
+    name: str  # as printed, e.g. "设备购置费"
+    amount: Decimal  # yuan
+    span: Span  # the line it is printed on; its text is the part as printed ("设备购置费120万元")
+
+
+@dataclass
 class KpiTable:
-    """One 项目支出绩效目标表, merged across continued pages."""
+    """One 项目支出绩效目标表, merged across continued pages, or one project page (项目经费情况说明)."""
 
     project_name: str
     span: Span  # the 项目名称 line
@@ -259,6 +268,8 @@ class KpiTable:
     lines: tuple[int, int] = (0, 0)  # first and last source line
     index: int = 0
     notes: list[str] = field(default_factory=list)  # what could not be read
+    page: bool = False  # a project page (项目经费情况说明), not a 绩效目标表
+    parts: list[BudgetPart] = field(default_factory=list)  # the year's money by item, as a page lists it
 
 
 @dataclass

@@ -31,7 +31,7 @@ from kg.extract.embedded_docs import embedded_documents
 from kg.extract.kpi import merge_continued, merge_tables, parse_kpi
 from kg.extract.matching import ROUNDING, amount_evidence, best_amount, best_name, match, name_similarity, score
 from kg.extract.narrative import narrative_lines, projects_with_targets
-from kg.extract.project_pages import parse_project_page
+from kg.extract.project_pages import page_findings, parse_project_page
 from kg.extract.projects import project_rows
 from kg.link import link_store
 from kg.model import Extraction, Finding, KpiTable, Line, Project, Section, SourceDoc, Table
@@ -123,7 +123,7 @@ def extract(source: SourceDoc, keep_personal: bool = False) -> Extraction:
         raise ParseError(
             f"not a budget disclosure: its {len(tables)} table(s) print no figure and it has no projects", file=file
         )
-    ex.findings = amount_findings(projects) + unmatched + arithmetic_findings(lines, tables)
+    ex.findings = amount_findings(projects) + page_findings(projects) + unmatched + arithmetic_findings(lines, tables)
     ex.embedded, ex.catalogue = embedded_documents(file, embedded), catalogue_items(file, embedded)
     ex.follows_catalogues = followed_catalogues(file, secs, skip)
     skip |= {l.no for l in source.lines[toc_start:toc_end]}

@@ -50,6 +50,7 @@ class BK(DefinedNamespace):
     ProseBasis: URIRef
     IssuerCodePrefix: URIRef
     TitleVariant: URIRef
+    BudgetItem: URIRef
 
     # document
     sourceFile: URIRef
@@ -69,6 +70,8 @@ class BK(DefinedNamespace):
     amount: URIRef
     implementedBy: URIRef
     implementingUnitName: URIRef
+    implementingBody: URIRef
+    hasBudgetItem: URIRef
     listedUnder: URIRef
     categoryCode: URIRef
     projectTable: URIRef

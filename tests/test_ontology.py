@@ -61,7 +61,7 @@ OBJECT_RANGES = {
 }  # fmt: skip
 # used on several classes: no domain, or a union, never one class
 MULTI_DOMAIN = {
-    "amount": {BK.Project, BK.Funding, BK.BudgetLine, BK.TargetTable},
+    "amount": {BK.Project, BK.Funding, BK.BudgetLine, BK.TargetTable, BK.BudgetItem},
     "fiscalYear": {BK.BudgetDocument, BK.Project},
     "mentions": {BK.Project, BK.BudgetDocument},
     "sourcePage": None, "sourceLine": None, "sourceText": None, "lastLine": None, "sequence": None,

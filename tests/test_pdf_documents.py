@@ -81,6 +81,9 @@ def test_the_project_page_becomes_a_project_with_its_legal_basis(pdf_extraction)
         "项目名称 is not printed: taken from 项目概况 ('建设的万里街道社区公共服务中心新建工程')",
         "年度资金总额 is the sum of 4 用款计划 figures in 年度预算安排",
     ]
+    assert list(p.kpi.fields) == ["项目概况", "立项依据", "实施主体", "实施方案", "实施周期", "年度预算安排", "绩效目标"]
+    assert p.kpi.implementing_unit == "万里街道办事处" and p.kpi.parts == []  # 建设单位 named in its 实施主体
+    assert p.kpi.period == "第一季度审价、审计第二季度审价、审计第三季度支付尾款第四季度支付尾款。"
     basis = sorted(r.docno for r in ex.references if role(r) == "justifiedBy" and r.docno)
     assert basis == ["普发改投〔2017〕89号", "沪府规〔2016〕168号"]
     assert {r.raw_docno for r in ex.references if r.docno} == {"沪府规【2016】168号", "普发改投【2017】89号"}
@@ -103,3 +106,6 @@ def test_the_graph_of_a_pdf_points_at_pages(pdf_extraction):
     table = next(g.subjects(BK.lastPage, None))
     assert int(g.value(table, BK.sourcePage)) == 33 and int(g.value(table, BK.lastPage)) == 33
     assert len(list(g.objects(table, SKOS.editorialNote))) == 2
+    project = next(g.subjects(BK.hasTargetTable, table))
+    assert g.value(project, BK.implementedBy) == g.value(doc, BK.publishedBy)  # 万里街道办事处 is the department
+    assert str(g.value(project, BK.implementingUnitName)) == "万里街道办事处"

@@ -702,6 +702,7 @@ def merge_tables(into: KpiTable, other: KpiTable, why: str) -> KpiTable:
             into.notes.append(f"{what} {theirs:,} read on lines {other.lines[0]}-{other.lines[1]}")
         elif mine is not None and theirs is not None and mine != theirs:
             into.notes.append(f"{what} reads {theirs:,} on lines {other.lines[0]}-{other.lines[1]}, {mine:,} here")
+    into.parts = into.parts or other.parts  # a project page's parts (printed again: the first reading)
     for attr in ("department", "implementing_unit", "attribute", "period"):
         if getattr(into, attr) is None and getattr(other, attr) is not None:
             setattr(into, attr, getattr(other, attr))

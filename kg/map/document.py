@@ -194,6 +194,8 @@ def _project(out: Out, d: URIRef, node: URIRef, p: Project, ex: Extraction, publ
             else:
                 out.add(f, BK.fundingSource, codelists.concept("budget-type", source))
             out.prov(f, d, row.span)
+    if kpi is not None and kpi.page and not (row and row.subunit):
+        implementer = _named_unit(kpi.implementing_unit, ex, publisher) or implementer
     out.add(node, BK.implementedBy, implementer)
     if kpi is None:
         return
@@ -227,8 +229,17 @@ def _project(out: Out, d: URIRef, node: URIRef, p: Project, ex: Extraction, publ
     for label, prop in (
         ("项目概况", BK.overview), ("立项依据", BK.basisText), ("项目设立必要性", BK.necessity),
         ("保证项目实施的制度、措施", BK.measures), ("项目实施计划", BK.implementationPlan),
+        ("实施方案", BK.implementationPlan), ("实施主体", BK.implementingBody),
     ):
         out.add(node, prop, kpi.fields.get(label))
+    for k, part in enumerate(kpi.parts, start=1):  # the year's money by item, as a project page lists it
+        item = iri.under(node, "item", k)
+        out.add(node, BK.hasBudgetItem, item)
+        out.add(item, RDF.type, BK.BudgetItem)
+        out.add(item, RDFS.label, part.name)
+        out.add(item, BK.amount, part.amount)
+        out.add(item, BK.sequence, k)
+        out.prov(item, d, part.span)
     out.add(node, BK.periodGoal, kpi.goals.get("实施期"))
     out.add(node, BK.annualGoal, kpi.goals.get("年度"))
     for (side, level), amount in sorted(kpi.funding.items()):
@@ -243,6 +254,18 @@ def _project(out: Out, d: URIRef, node: URIRef, p: Project, ex: Extraction, publ
         out.prov(f, d, kpi.span)
     for k, ind in enumerate(kpi.indicators, start=1):
         _indicator(out, d, node, iri.under(node, "indicator", k), ind, k)
+
+
+def _named_unit(name: str | None, ex: Extraction, publisher: URIRef) -> URIRef | None:
+    """The node of the unit a project page's 实施主体 names: the document's own unit or one of its
+    sub-units, named in full or by the end of its full name ("万里街道办事处" for
+    "上海市普陀区人民政府万里街道办事处"); None when it names another unit, or several."""
+    key = re.sub(r"\s+", "", name or "")
+    if len(key) < 4:
+        return None
+    units = [(n, publisher) for n in [ex.unit.name, *ex.unit.variants]] + [(s, iri.unit(s)) for s in ex.unit.subunits]
+    found = {node for full, node in units if re.sub(r"\s+", "", full).endswith(key)}
+    return found.pop() if len(found) == 1 else None
 
 
 def _indicator(out: Out, d: URIRef, project: URIRef, node: URIRef, ind: Indicator, k: int) -> None:
