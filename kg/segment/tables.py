@@ -176,7 +176,6 @@ def header_word(cell: str) -> HeaderWord | None:
 # the title, then at most a little non-CJK OCR residue ("表Ę")
 _YEAR_TITLE = re.compile(r"(?P<title>\d{4}\s*年度?\s*\S.*?表(?:\s*[（(][^（()）]{1,12}[)）])?)\s*[^\u4e00-\u9fff\d]{0,3}$")
 _NOYEAR_TITLE = re.compile(r"^(?P<title>(?:部门|单位)\S{2,40}表(?:[（(][^（()）]{1,12}[)）])?)$")
-# a Shanghai 决算 title printed bare ("收入决算表"); an ordinal before it makes it a contents entry
 #: a title printed bare, without year or 部门 / 单位: Shanghai's 决算 ("收入决算表") and the national
 #: templates ("收支总表", "一般公共预算基本支出表"); only a known kind, and only with a table after it
 _BARE_TITLE = re.compile(r"^(?!第|[（(])(?P<title>[^\s\d，。；：:]{2,40}表(?:[（(][^（()）]{1,12}[)）])?)$")
