@@ -30,7 +30,11 @@ PDF_FILES = {
     "wanli": "shanghai-putuo-wanli-2024-dept-budget.pdf",
     "finance": "shanghai-putuo-finance-2024-dept-final-accounts.pdf",
     "planning": "shanghai-putuo-planning-2024-dept-final-accounts.pdf",
+    "justice": "shanghai-putuo-justice-2026-unit-budget.pdf",
+    "social": "shanghai-putuo-social-work-2024-dept-final-accounts.pdf",
 }
+#: the blank national 部门决算 template ("上海市 XX 局", no figure): not a disclosure, refused, so not in PDF_FILES
+PDF_TEMPLATE = "shanghai-dept-final-accounts-template-2024.pdf"
 
 # Screenshots and figures the tests make: under build/ on every run; `make screenshots` (KG_SCREENSHOTS=docs)
 # writes them into docs/img/, the copies the README shows, so a test run leaves the committed ones alone.
@@ -49,7 +53,8 @@ def seed_path(key: str) -> Path:
 
 
 def pdf_path(key: str) -> Path:
-    p = PDFS / PDF_FILES[key]
+    """The real PDF of that key of PDF_FILES, or "template" for PDF_TEMPLATE."""
+    p = PDFS / (PDF_TEMPLATE if key == "template" else PDF_FILES[key])
     if not p.exists():
         pytest.skip(f"the real PDF {p} is not here; set KG_SHARED to the shared folder")
     return p

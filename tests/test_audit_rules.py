@@ -398,18 +398,51 @@ def test_seed_figures_that_agree_within_rounding_give_no_finding(seed_rows):
     assert near[(doc_iri(SEED_FILES["001"]), "Z政务大厅物业管理服务费")] == (D(711300), D(711262), False)
 
 
-# ---------------------------------------------------------------- the three Shanghai PDFs
+# ---------------------------------------------------------------- the five Shanghai disclosures
 
+#: rows compared per rule: wanli, finance, planning + justice + social, each counted on the pages:
+#: - table-children-sum: justice 8 functional parents × (5 + 3 + 3 columns) + 4 economic × 3; social 8 × 2
+#:   (income) + 18 (expenditure: 8 合计, 8 基本支出, 2 项目支出 parents) + 18 (general) + 4 economic
+#: - table-basic-plus-project: the 22 rows of justice's tables 3 and 5; the 18 of social's tables 3 and 5
+#: - table-personnel-plus-public: justice's 30 economic rows (social's is two-sided, like finance's)
+#: - table-sources-sum: justice 22 income rows + 5 of the fiscal summary's 支出; social 18 + 6
+#: - table-total-row: justice 5 + 3 + 3 + 3 (income, expenditure, general, economic) + 5 + 5 (the two
+#:   summaries); social 2 + 3 + 3 + 2 (the two footers) + 4 + 6
+#: - table-income-equals-expenditure: the two summary tables of each
+#: - cross-functional-lines: justice 21 codes × 3 columns; social 17 合计 + 16 基本支出 + 3 项目支出
+#: - cross-basic-total, cross-admin-running, narrative-procurement-parts: one each
+#: - cross-three-public: justice 公务接待费 (0.73 万元 ↔ 30217 7,315) and 公务用车运行费 (9.98 万元 ↔ 30231 99,750;
+#:   no 30212 line); social's 三公 table is empty
+#: - narrative-vs-tables: justice's 机关运行经费 184.59 万元 ↔ the 三公 table's 184.59; social has no such table
+#: - cover-year-matches-tables: justice's nine titles start with 2026年; social's titles have no year
+#: - declared-targets-count: justice (a budget) states 19 projects but the count is not read (an extraction
+#:   error, see PDF_EXTRACTION_MISSED); social is a 决算, not asked
 PDF_COMPARED = {
-    "table-children-sum": 522, "table-basic-plus-project": 224, "table-personnel-plus-public": 32,
-    "table-sources-sum": 136, "table-total-row": 60, "table-income-equals-expenditure": 6,
-    "cross-functional-lines": 239, "cross-basic-total": 3, "cross-three-public": 5, "cross-admin-running": 3,
-    "narrative-vs-tables": 1, "narrative-procurement-parts": 3, "project-kpi-amount": 0,
-    "cost-target-vs-budget": 0, "cover-year-matches-tables": 8, "declared-targets-count": 1,
+    "table-children-sum": 522 + 100 + 56, "table-basic-plus-project": 224 + 44 + 36,
+    "table-personnel-plus-public": 32 + 30, "table-sources-sum": 136 + 27 + 24, "table-total-row": 60 + 24 + 20,
+    "table-income-equals-expenditure": 6 + 2 + 2, "cross-functional-lines": 239 + 63 + 36,
+    "cross-basic-total": 3 + 1 + 1, "cross-three-public": 5 + 2 + 0, "cross-admin-running": 3 + 1 + 1,
+    "narrative-vs-tables": 1 + 1 + 0, "narrative-procurement-parts": 3 + 1 + 1, "project-kpi-amount": 0,
+    "cost-target-vs-budget": 0, "cover-year-matches-tables": 8 + 9 + 0, "declared-targets-count": 1,
     "project-without-kpi": 0, "standard-tables-present": 0, "listed-table-not-read": 0,
 }
-#: real: the budget says 50 projects have targets and prints a page for its one major project
-PDF_FINDINGS = {"declared-targets-count": {("wanli", 50, 1)}}
+PDF_FINDINGS = {
+    # real: the budget says 50 projects have targets and prints a page for its one major project
+    "declared-targets-count": {("wanli", 50, 1)},
+    # real (the document's own error, checked on the page images): justice's pages 11 and 14 print 行政运行
+    # (2040601) with 项目支出 64,840,547.00, its parents' figure, where its 合计 14,348,853.34 is its 基本支出
+    # alone; so 司法 (20406) is not the sum of its children in 项目支出 (six 项: 129,681,094) and the row is
+    # not 基本支出 + 项目支出 (79,189,400.34), in both tables
+    "table-children-sum": {("justice", D(129681094), D(64840547))},
+    "table-basic-plus-project": {("justice", D("79189400.34"), D("14348853.34"))},
+}
+#: findings the extraction hides: rows the rules would return if the page were read right (not returned now)
+PDF_EXTRACTION_MISSED = {
+    # justice page 21 "本单位编报绩效目标的项目共19个，涉及项目预算资金6484.05万元": the '共' keeps the count from
+    # being read (bk:projectsWithTargets), so the unit budget, which prints no project page, is not asked;
+    # read, it is a real finding: 19 projects with targets, 0 target tables or project pages
+    "declared-targets-count": {("justice", 19, 0)},
+}
 
 
 @pytest.fixture(scope="module")
@@ -428,10 +461,34 @@ def test_the_pdfs_findings_are_the_known_ones(pdf_rows, rid):
     assert {(r["key"], r["expected"], r["actual"]) for r in rows if is_finding(r)} == PDF_FINDINGS.get(rid, set())
 
 
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="declared-targets-count (justice, 19, 0) is missing: "
+                   "justice's page 21 '编报绩效目标的项目共19个' is not read (the '共' before the count)")
+def test_the_pdfs_findings_hidden_by_the_extraction(pdf_rows):
+    got = {rid: {(r["key"], r["expected"], r["actual"]) for r in pdf_rows[rid] if is_finding(r)} for rid in PDF_EXTRACTION_MISSED}
+    assert all(missed <= got[rid] for rid, missed in PDF_EXTRACTION_MISSED.items())
+
+
 def test_pdf_procurement_parts_agree_within_rounding(pdf_rows):
-    # 4.79 + 0 + 246.47 = 251.26 against 251.25 万元 (finance); 2319.22 against 2319.21 (planning)
+    # 4.79 + 0 + 246.47 = 251.26 against 251.25 万元 (finance); 2319.22 against 2319.21 (planning);
+    # 1.44 + 36.44 + 1446.32 = 1484.20 万元 (justice); 21.07 + 0 + 0 = 21.07 万元 (social)
     got = {r["key"]: (r["expected"] - r["actual"], r["tolerance"], is_finding(r)) for r in pdf_rows["narrative-procurement-parts"]}
-    assert got == {"finance": (D(100), D(200), False), "planning": (D(100), D(200), False), "wanli": (D(0), D(200), False)}
+    assert got == {"finance": (D(100), D(200), False), "planning": (D(100), D(200), False), "wanli": (D(0), D(200), False),
+                   "justice": (D(0), D(200), False), "social": (D(0), D(200), False)}
+
+
+def test_pdf_figures_of_two_tables_that_agree_within_rounding(pdf_rows):
+    def near(rid, key):
+        [r] = [r for r in pdf_rows[rid] if r["key"] == key]
+        return r["expected"], r["actual"], r["tolerance"], is_finding(r)
+
+    # social: 基本支出 105.58 万元 (page 12) against 人员经费合计 95.36 + 公用经费合计 10.23 = 105.59 (page 13)
+    assert near("cross-basic-total", "social") == (D(1055800), D(1055900), D(150), False)
+    # justice: 基本支出 printed 22,118,861 (page 15) against the economic table's 22,118,861.34 (page 19)
+    assert near("cross-basic-total", "justice") == (D(22118861), D("22118861.34"), D(1), False)
+    # justice: 机关运行经费 184.59 万元 (三公 table, page 20) against 公用经费 1,845,880.34 元 (page 19)
+    assert near("cross-admin-running", "justice") == (D("1845880.34"), D(1845900), D("50.5"), False)
+    # social (a 部门决算: at most the 公用经费): 10.23 万元 in the 说明 against 公用经费合计 10.23 万元
+    assert near("cross-admin-running", "social") == (D(102300), D(102300), D(100), False)
 
 
 def test_the_runner_stand_in_keeps_what_the_contract_says(sample_store):
