@@ -415,20 +415,21 @@ def test_seed_figures_that_agree_within_rounding_give_no_finding(seed_rows):
 #:   no 30212 line); social's 三公 table is empty
 #: - narrative-vs-tables: justice's 机关运行经费 184.59 万元 ↔ the 三公 table's 184.59; social has no such table
 #: - cover-year-matches-tables: justice's nine titles start with 2026年; social's titles have no year
-#: - declared-targets-count: justice (a budget) states 19 projects but the count is not read (an extraction
-#:   error, see PDF_EXTRACTION_MISSED); social is a 决算, not asked
+#: - declared-targets-count: justice (a budget) states 19 projects with targets and prints no target table or
+#:   project page (a real finding); social is a 决算, not asked
 PDF_COMPARED = {
     "table-children-sum": 522 + 100 + 56, "table-basic-plus-project": 224 + 44 + 36,
     "table-personnel-plus-public": 32 + 30, "table-sources-sum": 136 + 27 + 24, "table-total-row": 60 + 24 + 20,
     "table-income-equals-expenditure": 6 + 2 + 2, "cross-functional-lines": 239 + 63 + 36,
     "cross-basic-total": 3 + 1 + 1, "cross-three-public": 5 + 2 + 0, "cross-admin-running": 3 + 1 + 1,
     "narrative-vs-tables": 1 + 1 + 0, "narrative-procurement-parts": 3 + 1 + 1, "project-kpi-amount": 0,
-    "cost-target-vs-budget": 0, "cover-year-matches-tables": 8 + 9 + 0, "declared-targets-count": 1,
+    "cost-target-vs-budget": 0, "cover-year-matches-tables": 8 + 9 + 0, "declared-targets-count": 2,
     "project-without-kpi": 0, "standard-tables-present": 0, "listed-table-not-read": 0,
 }
 PDF_FINDINGS = {
-    # real: the budget says 50 projects have targets and prints a page for its one major project
-    "declared-targets-count": {("wanli", 50, 1)},
+    # real: the budget says 50 projects have targets and prints a page for its one major project; the
+    # justice unit budget says 19 (page 21: "本单位编报绩效目标的项目共19个") and prints none
+    "declared-targets-count": {("wanli", 50, 1), ("justice", 19, 0)},
     # real (the document's own error, checked on the page images): justice's pages 11 and 14 print 行政运行
     # (2040601) with 项目支出 64,840,547.00, its parents' figure, where its 合计 14,348,853.34 is its 基本支出
     # alone; so 司法 (20406) is not the sum of its children in 项目支出 (six 项: 129,681,094) and the row is
@@ -436,15 +437,6 @@ PDF_FINDINGS = {
     "table-children-sum": {("justice", D(129681094), D(64840547))},
     "table-basic-plus-project": {("justice", D("79189400.34"), D("14348853.34"))},
 }
-#: findings the extraction hides: rows the rules would return if the page were read right (not returned now)
-PDF_EXTRACTION_MISSED = {
-    # justice page 21 "本单位编报绩效目标的项目共19个，涉及项目预算资金6484.05万元": the '共' keeps the count from
-    # being read (bk:projectsWithTargets), so the unit budget, which prints no project page, is not asked;
-    # read, it is a real finding: 19 projects with targets, 0 target tables or project pages
-    "declared-targets-count": {("justice", 19, 0)},
-}
-
-
 @pytest.fixture(scope="module")
 def pdf_rows(pdf_extraction, tmp_path_factory):
     from tests.conftest import PDF_FILES
@@ -459,13 +451,6 @@ def test_the_pdfs_findings_are_the_known_ones(pdf_rows, rid):
     rows = pdf_rows[rid]
     assert len(rows) == PDF_COMPARED[rid]
     assert {(r["key"], r["expected"], r["actual"]) for r in rows if is_finding(r)} == PDF_FINDINGS.get(rid, set())
-
-
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="declared-targets-count (justice, 19, 0) is missing: "
-                   "justice's page 21 '编报绩效目标的项目共19个' is not read (the '共' before the count)")
-def test_the_pdfs_findings_hidden_by_the_extraction(pdf_rows):
-    got = {rid: {(r["key"], r["expected"], r["actual"]) for r in pdf_rows[rid] if is_finding(r)} for rid in PDF_EXTRACTION_MISSED}
-    assert all(missed <= got[rid] for rid, missed in PDF_EXTRACTION_MISSED.items())
 
 
 def test_pdf_procurement_parts_agree_within_rounding(pdf_rows):

@@ -112,13 +112,7 @@ SHAPES = {
 }
 
 #: tables the extraction reads wrongly: test → key → reason (the expected values above are the page's)
-XFAIL = {
-    "empty": {
-        "social": "pages 15 and 16 print '注：本表反映…' then '无政府性基金预算财政拨款收入支出的，仍保留该表格式，并在本表"
-                  "下方作下述说明：' then '说明：…故本表无数据。': the line between the two notes stops "
-                  "kg.segment.tables._body looking for the empty note, so Table.empty is False for tables 8 and 9",
-    },
-}
+XFAIL: dict[str, dict[str, str]] = {}
 
 
 def known(test: str, keys) -> list:

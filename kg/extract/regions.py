@@ -17,9 +17,12 @@ def region_of(name: str) -> str | None:
 
     >>> region_of("大同市云冈区人民政府办公室"), region_of("大同市财政信息中心"), region_of("晋城市数据局")
     ('大同市云冈区', '大同市', '晋城市')
-    >>> region_of("上海市普陀区财政局"), region_of("山西省财政厅")
-    ('上海市普陀区', '山西省')
+    >>> region_of("上海市普陀区财政局"), region_of("山西省财政厅"), region_of("中共上海市普陀区委社会工作部")
+    ('上海市普陀区', '山西省', '上海市普陀区')
     """
+    party = re.match(r"^(?:中共|中国共产党)(?=[\u4e00-\u9fff]{2,}?(?:省|自治区|市|自治州|地区|盟|区|县|旗))", name)
+    if party:  # 中共上海市普陀区委社会工作部: the party committee of a region is of that region
+        return region_of(name[party.end():])
     for m in MUNICIPALITIES:
         if name.startswith(m):
             rest = name[len(m):]

@@ -528,12 +528,12 @@ def _body(lines: list[Line]) -> tuple[list[Line], bool, int]:
         text = text_of(ln)
         if _EMPTY_NOTE.match(text):
             return out, True, i + 1
-        if _NOTE.match(text):  # "注：本表反映…" then "说明：…故本表无数据。"
-            for j in range(i + 1, min(len(lines), i + 4)):
+        if _NOTE.match(text):  # "注：本表反映…" then "说明：…故本表无数据。", maybe a line of instructions between
+            for j in range(i + 1, min(len(lines), i + 6)):
                 nxt = lines[j]
                 if nxt.noise or not nxt.tokens:
                     continue
-                if is_tabular(nxt) or not _NOTE.match(text_of(nxt)):
+                if is_tabular(nxt) or match_title(nxt) or _SECTION.match(text_of(nxt)):
                     break
                 if _EMPTY_NOTE.match(text_of(nxt)):
                     return out, True, j + 1
