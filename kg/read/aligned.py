@@ -123,9 +123,12 @@ def _figureless_table(lines: list[Band], i: int, settings: AlignSettings) -> Fou
         j += 1
     if j == i + 1:
         return None
-    k = _label_rows(lines, j, settings) if j < len(lines) and _joins(lines[j - 1], lines[j], settings)[0] else j
-    if k < len(lines) and lines[k].amount and _joins(lines[k - 1], lines[k], settings)[0]:
-        return None  # its figures follow: a table with figures
+    left = min(s.x0 for ln in lines[i + 1:j] for s in ln.segs)
+    k = j
+    if j < len(lines) and _joins(lines[j - 1], lines[j], settings)[0] and lines[j].segs[0].x0 <= left + settings.tolerance:
+        k = _label_rows(lines, j, settings)  # rows at the table's left edge
+    if k < len(lines) and (len(lines[k].segs) > 1 or lines[k].amount) and _joins(lines[k - 1], lines[k], settings)[0]:
+        return None  # the table goes on: more header lines, or its figures
     if k == j and not any(EMPTY_NOTE.match(ln.text) for ln in lines[k:k + 2]):
         return None
     return Found(i + 1, j, k, figures=False)
