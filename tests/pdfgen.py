@@ -20,6 +20,10 @@ Layout rules (what a test may rely on):
   :data:`MIN_COLUMN_WIDTH`) when all fit; otherwise see :func:`column_widths`. Only a cell whose text
   is wider than its column is wrapped (a reportlab ``Paragraph``, breaking between any two
   characters); pdfplumber then returns that cell's text with ``"\\n"`` at the line breaks.
+- :class:`Style` draws the same records otherwise: rulings as stroked lines, as thin filled
+  rectangles or not at all; money in 元 or 万元; codes in one column or in 类 | 款 | 项; merged group
+  headings; continued tables with or without their header; the cover's title on one or three lines.
+  ``Style()`` is the layout described here, unchanged.
 - The font is reportlab's built-in CID font STSong-Light (no font file). pdfplumber reads its text
   back as the same Unicode for every character of the sample documents, full-width punctuation
   （）：“”〔〕【】《》 and ≥ ≤ ％ ① included. Characters outside GB 2312 are not drawn and come back as
@@ -28,7 +32,7 @@ Layout rules (what a test may rely on):
 :func:`many_projects_document` makes the document for the multi-page round trip: a sample with many
 more projects, every figure that depends on them updated (:func:`extra_projects` lists the new rows).
 
-Command line, for looking at a layout: ``python tests/pdfgen.py SRC.txt OUT.pdf``.
+Command line, for looking at a layout: ``python tests/pdfgen.py SRC.txt OUT.pdf [--rules none …]``.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from __future__ import annotations
 import argparse
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -73,6 +77,8 @@ CAPTION_LINES = 3  # paragraphs right above a table that move to its page orient
 
 TEXT_STYLE = ParagraphStyle("text", fontName=FONT, fontSize=TEXT_SIZE, leading=TEXT_SIZE * 1.3, wordWrap="CJK")
 CELL_STYLE = ParagraphStyle("cell", fontName=FONT, fontSize=CELL_SIZE, leading=CELL_SIZE * 1.2, wordWrap="CJK")
+CENTRED_CELL_STYLE = ParagraphStyle("centred", parent=CELL_STYLE, alignment=1)
+RULE_WIDTH = 0.5  # pt, the thin filled rectangles of Style(rules="rects")
 
 # an amount as budget tables print it: decimals (1.50) or thousands separators (1,234 or 391,308)
 AMOUNT = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)$")
@@ -94,9 +100,13 @@ class BlankLine:
 
 @dataclass
 class TableBlock:
-    """A run of tab lines: one row per non-blank line, each a list of stripped cells."""
+    """A run of tab lines: one row per non-blank line, each a list of stripped cells.
+
+    ``budget``: a budget table, printed under a "单位：" line (see :func:`styled_blocks`).
+    """
 
     rows: list[list[str]]
+    budget: bool = field(default=False, repr=False, compare=False)
 
     @property
     def columns(self) -> int:
@@ -162,16 +172,231 @@ def guess_header_rows(rows: list[list[str]]) -> int:
     return next((i for i, row in enumerate(rows) if any(is_amount(c) for c in row)), 0)
 
 
+# ---------------------------------------------------------------- styles: the same records drawn otherwise
+
+RULES = ("lines", "rects", "none")
+MONEY_UNITS = {"元": Decimal(1), "万元": Decimal(10000)}
+CODE_LAYOUTS = ("one", "three")
+COVERS = ("as-is", "one-line", "three-lines")
+
+
+@dataclass(frozen=True)
+class Style:
+    """How a document is drawn; ``Style()`` is the original layout, byte for byte.
+
+    - ``rules``: "lines" (a stroked line on every cell edge), "rects" (no stroked line: every cell
+      edge is a thin filled rectangle, as WPS 表格 exports), "none" (no ruling at all: columns show
+      only by alignment);
+    - ``money_unit``: None (as the source prints it), "元" or "万元": every amount of a budget table
+      and its "单位：" line converted; a conversion that is not exact is an error;
+    - ``codes``: "one" (2010350 in one cell) or "three" (201 | 03 | 50 under a "类 | 款 | 项" header
+      row, the "科目编码" heading over the three);
+    - ``merged_headers``: a budget table's group headings drawn as one cell over their columns
+      ("2025年预算数" over 合计 | 基本支出 | 项目支出), see :func:`header_spans`;
+    - ``repeat_header``: a table continued on the next page repeats its header rows;
+    - ``cover``: the cover's title "as-is", on "one-line", or on "three-lines" ("示范市" /
+      "数据服务中心 2025 年度" / "单位预算公开").
+
+    A budget table is one printed under a "单位：" line (not the contents, not a 绩效目标表). With
+    rules "rects" and "none", its header cells are centred and every table's amounts right-aligned,
+    as real documents print them; "lines" keeps every cell left-aligned.
+
+    >>> Style(rules="dashes")
+    Traceback (most recent call last):
+    ...
+    ValueError: Style.rules must be one of ('lines', 'rects', 'none'), not 'dashes'
+    """
+
+    rules: str = "lines"
+    money_unit: str | None = None
+    codes: str = "one"
+    merged_headers: bool = False
+    repeat_header: bool = True
+    cover: str = "as-is"
+
+    def __post_init__(self) -> None:
+        for name, allowed in (("rules", RULES), ("money_unit", (None, *MONEY_UNITS)),
+                              ("codes", CODE_LAYOUTS), ("cover", COVERS)):
+            if getattr(self, name) not in allowed:
+                raise ValueError(f"Style.{name} must be one of {allowed}, not {getattr(self, name)!r}")
+        for name in ("merged_headers", "repeat_header"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"Style.{name} must be a bool, not {getattr(self, name)!r}")
+
+    @property
+    def name(self) -> str:
+        """A short name for test ids: the settings that differ from ``Style()``.
+
+        >>> Style().name, Style(rules="none", repeat_header=False).name
+        ('default', 'none-norepeat')
+        """
+        parts = [self.rules if self.rules != "lines" else ""]
+        parts += [{"元": "yuan", "万元": "wan"}.get(self.money_unit or "", ""),
+                  "codes3" if self.codes == "three" else "", "merged" if self.merged_headers else "",
+                  "" if self.repeat_header else "norepeat", "" if self.cover == "as-is" else self.cover]
+        return "-".join(p for p in parts if p) or "default"
+
+
+UNIT_LINE = re.compile(r"^(?P<head>单位\s*[:：]\s*)(?P<unit>万元|元)$")
+CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
+CODE_HEADING = re.compile(r"^(?:收入)?科目编码$")
+COVER_END = re.compile(r"^(?:目\s*录|第[一二三四五六七八九十]+部分)")
+COVER_TITLE = re.compile(r"^(?P<region>.+?[省市区县])(?P<unit>.+?)(?P<year>\d{4})\s*年度(?P<kind>.+)$")
+LEVELS = ["类", "款", "项"]
+
+
+def convert_amount(cell: str, source: str, target: str) -> str:
+    """An amount printed in ``source`` money as ``target`` prints it: 元 with thousands separators,
+    万元 without; both with two decimals.
+
+    >>> convert_amount("128.50", "万元", "元"), convert_amount("1,285,000.00", "元", "万元")
+    ('1,285,000.00', '128.50')
+    >>> convert_amount("0.01", "元", "万元")
+    Traceback (most recent call last):
+    ...
+    ValueError: 0.01 元 is not a whole number of 0.01 万元
+    """
+    value = Decimal(cell.replace(",", "")) * MONEY_UNITS[source] / MONEY_UNITS[target]
+    if value != value.quantize(CENT):
+        raise ValueError(f"{cell} {source} is not a whole number of 0.01 {target}")
+    return f"{value:,.2f}" if target == "元" else f"{value:.2f}"
+
+
+def three_column_codes(rows: list[list[str]]) -> list[list[str]]:
+    """A table's codes split into 类 | 款 | 项 cells under a "科目编码" heading over a new
+    "类 | 款 | 项" header row. Rows are padded; a table without codes is returned as it is.
+
+    >>> three_column_codes([["科目编码", "科目名称", "合计"], ["合计", "", "1.00"], ["2010350", "事业运行", "1.00"]])
+    [['科目编码', '', '', '科目名称', '合计'], ['类', '款', '项', '', ''], ['合计', '', '', '', '1.00'], ['201', '03', '50', '事业运行', '1.00']]
+    """
+    width = max(len(r) for r in rows)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    heads = guess_header_rows(rows)
+    found = [(k, i) for k in range(heads) for i, c in enumerate(rows[k]) if CODE_HEADING.match(c)]
+    columns = {i for _, i in found if any(CODE.match(r[i]) for r in rows[heads:])}
+    if len(columns) != 1:
+        return rows
+    col = columns.pop()
+    out = []
+    for k, row in enumerate(rows):
+        code = row[col]
+        parts = [code[:3], code[3:5], code[5:7]] if k >= heads and CODE.match(code) else [code, "", ""]
+        out.append(row[:col] + parts + row[col + 1:])
+        if k < heads and CODE_HEADING.match(code):
+            out.append([""] * col + LEVELS + [""] * (width - col - 1))
+    return out
+
+
+def _is_column_numbers(row: list[str]) -> bool:
+    filled = [c for c in row if c]
+    return len(filled) >= 3 and filled == [str(n) for n in range(1, len(filled) + 1)]
+
+
+def header_spans(rows: list[list[str]], heads: int) -> list[tuple[int, int, int]]:
+    """(row, first, last column) of every header cell drawn merged: a filled cell of the first
+    ``heads`` rows spans the empty cells to its right whose columns a lower header row heads (the
+    column numbers "1 2 3 …" head nothing), never beyond the cell above it.
+
+    >>> header_spans([["项目", "", "2025年预算数", "", ""], ["科目编码", "科目名称", "合计", "基本支出", "项目支出"]], 2)
+    [(0, 0, 1), (0, 2, 4)]
+    >>> header_spans([["名称", "合计", "财政拨款", "", "单位资金"], ["", "", "一般", "基金", ""], ["1", "2", "3", "4", "5"]], 3)
+    [(0, 2, 3)]
+    """
+    width = max((len(r) for r in rows[:heads]), default=0)
+    grid = [r + [""] * (width - len(r)) for r in rows[:heads]]
+    out = []
+    ends = [width - 1] * width  # the last column of the cell above each column
+    for k, row in enumerate(grid):
+        below = {i for r in grid[k + 1:] if not _is_column_numbers(r) for i, c in enumerate(r) if c}
+        new_ends = list(ends)
+        for i, c in enumerate(row):
+            if not c:
+                continue
+            e = i
+            while e + 1 <= ends[i] and not row[e + 1] and e + 1 in below:
+                e += 1
+            if e > i:
+                out.append((k, i, e))
+            for j in range(i, e + 1):
+                new_ends[j] = e
+        ends = new_ends
+    return out
+
+
+def _cover(blocks: list[Block], how: str) -> list[Block]:
+    """The cover's title lines (the text before the contents) on one line or on three."""
+    if how == "as-is":
+        return blocks
+    end = next(i for i, b in enumerate(blocks)
+               if isinstance(b, TableBlock) or isinstance(b, TextLine) and COVER_END.match(b.text))
+    at = [i for i in range(end) if isinstance(blocks[i], TextLine)]
+    if not at:
+        raise ValueError("the document has no cover lines")
+    title = "".join(blocks[i].text for i in at)
+    if how == "one-line":
+        lines = [title]
+    else:
+        m = COVER_TITLE.match(title)
+        if not m:
+            raise ValueError(f"cannot split the cover title {title!r} into region / unit and year / kind")
+        lines = [m["region"], f"{m['unit']} {m['year']} 年度", m["kind"]]
+    return blocks[: at[0]] + [TextLine(t) for t in lines] + blocks[at[-1] + 1:]
+
+
+def styled_blocks(blocks: list[Block], style: Style) -> list[Block]:
+    """The blocks as ``style`` draws them: the cover, the money unit and the code columns; budget
+    tables (printed under a "单位：" line) are marked. ``Style()`` changes nothing but the marks.
+
+    >>> b = styled_blocks(split_blocks(["单位：万元", "项目\\t金额", "合计\\t1.50"]), Style(money_unit="元"))
+    >>> b[0].text, b[1].rows, b[1].budget
+    ('单位：元', [['项目', '金额'], ['合计', '15,000.00']], True)
+    """
+    out: list[Block] = []
+    unit = None  # the money unit printed since the last table
+    for block in _cover(blocks, style.cover):
+        if isinstance(block, TextLine) and (m := UNIT_LINE.match(block.text)):
+            unit = m["unit"]
+            if style.money_unit:
+                block = TextLine(m["head"] + style.money_unit)
+        elif isinstance(block, TableBlock):
+            if unit:
+                rows = block.rows
+                if style.money_unit:
+                    rows = [[convert_amount(c, unit, style.money_unit) if is_amount(c) else c for c in r] for r in rows]
+                if style.codes == "three":
+                    rows = three_column_codes(rows)
+                block = TableBlock(rows, budget=True)
+            unit = None
+        out.append(block)
+    return out
+
+
+def printed_header_rows(rows: list[list[str]]) -> int:
+    """The header rows a budget table prints as headings (centred, merged): those of
+    :func:`guess_header_rows` but a trailing row naming one cell only, a data row without figures.
+
+    >>> rows = [["项目", "2025年预算数", ""], ["", "合计", "一般公共预算"], ["因公出国（境）费", "", ""], ["公务接待费", "0.30", "0.30"]]
+    >>> guess_header_rows(rows), printed_header_rows(rows)
+    (3, 2)
+    """
+    heads = guess_header_rows(rows)
+    while heads and sum(1 for c in rows[heads - 1] if c) < 2:
+        heads -= 1
+    return heads
+
+
 def _text_width(text: str, size: float) -> float:
     return pdfmetrics.stringWidth(text, FONT, size)
 
 
-def column_widths(rows: list[list[str]], available: float) -> list[float]:
+def column_widths(
+    rows: list[list[str]], available: float, skip: frozenset[tuple[int, int]] = frozenset()
+) -> list[float]:
     """Widths that add up to ``available``, from each column's widest cell (at least the minimum width).
 
     When every column fits, the widths are proportional to those. Otherwise the narrow columns keep
     their width and the widest ones share what is left equally (max-min fair), so that only the cells
-    of the widest columns wrap.
+    of the widest columns wrap. The cells ``skip`` names (row, column) do not count: merged cells.
 
     >>> [round(w) for w in column_widths([["科目编码", "一般公共服务支出"]], 300)]
     [106, 194]
@@ -179,7 +404,9 @@ def column_widths(rows: list[list[str]], available: float) -> list[float]:
     [24, 138, 138]
     """
     natural = [
-        max(MIN_COLUMN_WIDTH, max(_text_width(r[i], CELL_SIZE) for r in rows) + 2 * CELL_PADDING)
+        max(MIN_COLUMN_WIDTH, max(
+            (_text_width(r[i], CELL_SIZE) for k, r in enumerate(rows) if (k, i) not in skip), default=0.0
+        ) + 2 * CELL_PADDING)
         for i in range(len(rows[0]))
     ]
     total = sum(natural)
@@ -194,25 +421,76 @@ def column_widths(rows: list[list[str]], available: float) -> list[float]:
     return widths
 
 
-def _table(block: TableBlock, available: float, header_rows: HeaderRule) -> Table:
+class RectTable(Table):
+    """A reportlab ``Table`` ruled with thin filled rectangles ("re f"), never a stroked line, as
+    WPS 表格 exports its borders: one bar across the table at every row edge, and one down each
+    column edge for each run of rows that no merged cell crosses. Split tables keep the class."""
+
+    def _drawLines(self) -> None:
+        canv = self.canv
+        canv.saveState()
+        canv.setFillColor(colors.black)
+        t = RULE_WIDTH
+        xs, ys = self._colpositions, self._rowpositions  # ys from the top row's top down
+        for y in ys:
+            canv.rect(xs[0] - t / 2, y - t / 2, xs[-1] - xs[0] + t, t, stroke=0, fill=1)
+        crossed = {(c, r) for (c0, r0, c1, r1) in filter(None, getattr(self, "_spanRanges", {}).values())
+                   for r in range(r0, r1 + 1) for c in range(c0 + 1, c1 + 1)}
+        for c, x in enumerate(xs):
+            r = 0
+            while r < len(ys) - 1:
+                if (c, r) in crossed:
+                    r += 1
+                    continue
+                end = r
+                while end + 1 < len(ys) - 1 and (c, end + 1) not in crossed:
+                    end += 1
+                canv.rect(x - t / 2, ys[end + 1] - t / 2, t, ys[r] - ys[end + 1] + t, stroke=0, fill=1)
+                r = end + 1
+        canv.restoreState()
+
+
+def _cell(text: str, width: float, centred: bool) -> str | Paragraph:
+    """A cell's text, as a Paragraph (wrapped between any two characters) when wider than ``width``."""
+    if _text_width(text, CELL_SIZE) > width - 2 * CELL_PADDING:
+        return Paragraph(escape(text), CENTRED_CELL_STYLE if centred else CELL_STYLE)
+    return text
+
+
+def _table(block: TableBlock, available: float, header_rows: HeaderRule, style: Style) -> Table:
     rows = block.padded()
-    widths = column_widths(rows, available)
+    heads = printed_header_rows(rows) if block.budget else 0
+    spans = header_spans(rows, heads) if style.merged_headers else []
+    covered = frozenset((r, c) for r, a, b in spans for c in range(a, b + 1))
+    widths = column_widths(rows, available, skip=covered)
+    span_width = {(r, a): sum(widths[a : b + 1]) for r, a, b in spans}
+    printed = style.rules != "lines"  # centred headers and right-aligned amounts, as printed
     cells = [
         [
-            Paragraph(escape(c), CELL_STYLE) if _text_width(c, CELL_SIZE) > w - 2 * CELL_PADDING else c
-            for c, w in zip(row, widths, strict=True)
+            _cell(c, span_width.get((k, i), w), printed and k < heads or (k, i) in span_width)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
         ]
-        for row in rows
+        for k, row in enumerate(rows)
     ]
-    repeat = header_rows(rows)
-    table = Table(cells, colWidths=widths, repeatRows=repeat if 0 < repeat < len(rows) else 0)
-    table.setStyle(TableStyle([
+    repeat = header_rows(rows) if style.repeat_header else 0
+    commands: list[tuple] = [
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("FONT", (0, 0), (-1, -1), FONT, CELL_SIZE),
         ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-    ]))
+    ]
+    if style.rules != "lines":
+        commands = commands[1:]
+    if printed:
+        commands += [("ALIGN", (i, k), (i, k), "RIGHT") for k, row in enumerate(rows) for i, c in enumerate(row) if is_amount(c)]
+        if heads:
+            commands.append(("ALIGN", (0, 0), (-1, heads - 1), "CENTER"))
+    for r, a, b in spans:
+        commands += [("SPAN", (a, r), (b, r)), ("ALIGN", (a, r), (b, r), "CENTER")]
+    kind = RectTable if style.rules == "rects" else Table
+    table = kind(cells, colWidths=widths, repeatRows=repeat if 0 < repeat < len(rows) else 0)
+    table.setStyle(TableStyle(commands))
     return table
 
 
@@ -244,15 +522,17 @@ def render_lines(
     title: str | None = None,
     page_size: tuple[float, float] = A4,
     header_rows: HeaderRule = guess_header_rows,
+    style: Style = Style(),
 ) -> int:
     """Render source lines to the PDF ``out``; return its page count.
 
     ``title`` is the PDF's metadata title (nothing is drawn for it). ``page_size`` is the size of an
     ordinary page, turned to portrait; wide tables use it turned to landscape. ``header_rows`` tells how
-    many leading rows of a table (its padded rows) repeat on each page it continues on.
+    many leading rows of a table (its padded rows) repeat on each page it continues on (none when
+    ``style.repeat_header`` is false). ``style``: see :class:`Style`.
     """
     sizes = {False: portrait(page_size), True: landscape(page_size)}
-    blocks = split_blocks(lines)
+    blocks = styled_blocks(split_blocks(lines), style)
     wide = _orientations(blocks)
     templates = {
         w: PageTemplate(
@@ -270,7 +550,7 @@ def render_lines(
             story += [NextPageTemplate(templates[w].id), PageBreak()]
         current = w
         if isinstance(block, TableBlock):
-            story.append(_table(block, _frame_width(sizes[w]), header_rows))
+            story.append(_table(block, _frame_width(sizes[w]), header_rows, style))
         elif isinstance(block, TextLine):
             story.append(Paragraph(escape(block.text), TEXT_STYLE))
         else:
@@ -422,16 +702,24 @@ def many_projects_document(base: Path, n: int) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python tests/pdfgen.py SRC.txt OUT.pdf``: render one text document; print the page count."""
+    """``python tests/pdfgen.py SRC.txt OUT.pdf [style options]``: render one text document; print the page count."""
     parser = argparse.ArgumentParser(description="Render a budget document in our text format (tab-separated cells) to a PDF.")
     parser.add_argument("src", type=Path, help="UTF-8 text document, table cells separated by tabs")
     parser.add_argument("out", type=Path, help="the PDF to write")
     parser.add_argument("--projects", type=int, metavar="N", help="first add N projects (see many_projects_document)")
+    parser.add_argument("--rules", choices=RULES, default="lines", help="how tables are ruled (see Style)")
+    parser.add_argument("--money-unit", choices=tuple(MONEY_UNITS), help="convert budget tables to this unit")
+    parser.add_argument("--codes", choices=CODE_LAYOUTS, default="one", help="codes in one column or in 类 | 款 | 项")
+    parser.add_argument("--merged-headers", action="store_true", help="draw group headings merged over their columns")
+    parser.add_argument("--no-repeat-header", action="store_true", help="continued tables do not repeat their header")
+    parser.add_argument("--cover", choices=COVERS, default="as-is", help="the cover's title lines")
     args = parser.parse_args(argv)
+    style = Style(rules=args.rules, money_unit=args.money_unit, codes=args.codes, merged_headers=args.merged_headers,
+                  repeat_header=not args.no_repeat_header, cover=args.cover)
     if args.projects:
-        pages = render_lines(many_projects_document(args.src, args.projects), args.out, title=args.src.stem)
+        pages = render_lines(many_projects_document(args.src, args.projects), args.out, title=args.src.stem, style=style)
     else:
-        pages = render_text_file(args.src, args.out)
+        pages = render_text_file(args.src, args.out, style=style)
     print(f"{args.out}: {pages} pages")
     return 0
 

@@ -10,6 +10,7 @@ import pdfplumber
 import pytest
 from conftest import SAMPLE
 from pdfgen import (
+    Style,
     TableBlock,
     TextLine,
     extra_projects,
@@ -18,6 +19,7 @@ from pdfgen import (
     many_projects_document,
     render_lines,
     split_blocks,
+    styled_blocks,
 )
 
 DEMO = next(SAMPLE.glob("demo-001_*.txt"))
@@ -202,3 +204,89 @@ def test_command_line(tmp_path, capsys):
     assert main([str(DEMO), str(out)]) == 0
     with pdfplumber.open(out) as pdf:
         assert capsys.readouterr().out.strip() == f"{out}: {len(pdf.pages)} pages"
+    assert main([str(DEMO), str(out), "--rules", "none", "--money-unit", "元", "--cover", "three-lines"]) == 0
+    with pdfplumber.open(out) as pdf:
+        assert not pdf.pages[2].lines and "单位：元" in pdf.pages[2].extract_text()
+
+
+# ---------------------------------------------------------------- styles
+
+
+def test_a_style_is_validated():
+    for bad in ({"rules": "dashes"}, {"money_unit": "千元"}, {"codes": "two"}, {"cover": "two-lines"},
+                {"merged_headers": "yes"}, {"repeat_header": 1}):
+        with pytest.raises(ValueError, match=f"Style.{next(iter(bad))} must be"):
+            Style(**bad)
+    assert Style().name == "default"
+
+
+def test_money_unit_and_codes_change_only_budget_tables():
+    lines = DEMO.read_text("utf-8").splitlines()
+    plain = styled_blocks(split_blocks(lines), Style())
+    styled = styled_blocks(split_blocks(lines), Style(money_unit="元", codes="three"))
+    units = [b.text for b in styled if isinstance(b, TextLine) and b.text.startswith("单位：")]
+    assert units and set(units) == {"单位：元"}
+    before, after = _after_title(plain, "2025年预算支出总表"), _after_title(styled, "2025年预算支出总表")
+    assert after.rows[:3] == [
+        ["项目", "", "", "", "2025年预算数", "", ""],
+        ["科目编码", "", "", "科目名称", "合计", "基本支出", "项目支出"],
+        ["类", "款", "项", "", "", "", ""],
+    ]
+    assert after.rows[3] == ["合计", "", "", "", "4,407,100.00", "1,614,100.00", "2,793,000.00"]
+    assert after.rows[6] == ["201", "03", "50", "事业运行", "1,161,700.00", "1,161,700.00", ""]
+    assert len(after.rows) == len(before.rows) + 1 and after.budget
+    kpi = [b for b in styled if isinstance(b, TableBlock) and b.rows[0][0] == "项目名称" and not b.budget]
+    assert kpi and any("1,285,000" in row for row in kpi[0].rows)  # a 绩效目标表 keeps its yuan
+    toc = next(b for b in styled if isinstance(b, TableBlock))
+    assert not toc.budget and toc.rows == next(b for b in plain if isinstance(b, TableBlock)).rows
+
+
+def _after_title(blocks, title: str) -> TableBlock:
+    at = next(i for i, b in enumerate(blocks) if isinstance(b, TextLine) and b.text == title)
+    return next(b for b in blocks[at:] if isinstance(b, TableBlock))
+
+
+def test_covers_on_one_and_three_lines():
+    lines = DEMO.read_text("utf-8").splitlines()
+
+    def cover(how):
+        blocks = styled_blocks(split_blocks(lines), Style(cover=how))
+        return [b.text for b in blocks[: next(i for i, b in enumerate(blocks) if isinstance(b, TextLine) and b.text == "目 录")]
+                if isinstance(b, TextLine)]
+
+    assert cover("as-is") == ["示范市数据服务中心", "2025年度单位预算公开"]
+    assert cover("one-line") == ["示范市数据服务中心2025年度单位预算公开"]
+    assert cover("three-lines") == ["示范市", "数据服务中心 2025 年度", "单位预算公开"]
+
+
+def _drawing(pdf_path: Path) -> tuple[list[tuple[int, int, int]], list[list[list[str | None]]]]:
+    """(lines, rects, curves) per page, and the tables pdfplumber's "lines" strategy finds."""
+    with pdfplumber.open(pdf_path) as pdf:
+        return ([(len(p.lines), len(p.rects), len(p.curves)) for p in pdf.pages],
+                [t.extract() for p in pdf.pages for t in sorted(p.find_tables(), key=lambda t: t.bbox[1])])
+
+
+def test_rects_draw_the_same_tables_without_a_line(demo, tmp_path):
+    render_lines(demo.lines, tmp_path / "rects.pdf", style=Style(rules="rects"))
+    drawn, tables = _drawing(tmp_path / "rects.pdf")
+    assert all(lines == 0 and curves == 0 for lines, _, curves in drawn)
+    assert sum(rects for _, rects, _ in drawn) > 100
+    assert tables == [t for _, t in demo.tables]
+
+
+def test_no_rules_draw_nothing(demo, tmp_path):
+    render_lines(demo.lines, tmp_path / "none.pdf", style=Style(rules="none"))
+    drawn, tables = _drawing(tmp_path / "none.pdf")
+    assert set(drawn) == {(0, 0, 0)} and tables == []
+
+
+def test_merged_headers_and_a_header_not_repeated(tmp_path):
+    lines = ["单位：万元", "项目\t\t2025年预算数\t\t", "科目编码\t科目名称\t合计\t基本支出\t项目支出"]
+    lines += [f"2010{k:03d}\t第{k}项\t{k}.00\t{k}.00\t" for k in range(1, 81)]
+    r = render(lines, tmp_path / "merged.pdf", style=Style(merged_headers=True, repeat_header=False))
+    first, second = r.tables[0][1], r.tables[1][1]
+    assert first[0] == ["项目", None, "2025年预算数", None, None]  # merged: one cell over the columns
+    assert first[1] == ["科目编码", "科目名称", "合计", "基本支出", "项目支出"]
+    assert second[0][0] == f"2010{len(first) - 1:03d}"  # the continued page starts with data
+    repeated = render(lines, tmp_path / "repeated.pdf", style=Style(merged_headers=True))
+    assert repeated.tables[1][1][:2] == first[:2]

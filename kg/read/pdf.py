@@ -3,14 +3,19 @@
 A page becomes a run of :class:`~kg.model.Line` in reading order, the same shape the text
 reader gives, so every later stage works on PDFs unchanged:
 
-1. ``find_tables`` finds ruled tables (:attr:`PdfSettings.table`); each table row becomes one
-   line whose cells are the table's cells (merged cells are empty strings, positions kept).
+1. A page that draws lines or rectangles: ``find_tables`` finds its ruled tables
+   (:attr:`PdfSettings.table`; a table drawn with filled rectangles only has their edges); each
+   table row becomes one line whose cells are the table's cells (merged cells are empty strings,
+   positions kept). A page that draws nothing is not searched (that is pdfplumber's cost).
 2. The words outside the tables are grouped into lines by their vertical band (a word joins a
    line when its middle lies inside the line's band, so numbers set in another font on a
    shifted baseline stay on their line), and a line is cut into cells where the gap between two
-   words is wide (:attr:`PdfSettings.cell_gap`): the text-alignment fallback for tables printed
-   without ruling lines.
-3. Page furniture is marked as noise, not dropped: page numbers, a running header repeated on
+   words is wide (:attr:`PdfSettings.cell_gap`).
+3. On a page without ruled tables, tables printed without rulings are read by the alignment of
+   their text (:mod:`kg.read.aligned`): their rows come out in the shape a ruled table gives, a
+   blank cell as an empty string, a merged heading once at its left. A table that continues on
+   the next page without its header keeps the columns of the part above.
+4. Page furniture is marked as noise, not dropped: page numbers, a running header repeated on
    many pages, header rows and titles repeated at the top of a page where a table continues,
    and pages that repeat an earlier page word for word.
 
@@ -27,6 +32,8 @@ from pathlib import Path
 
 from kg.errors import ReadError
 from kg.model import Line, SourceDoc
+from kg.read.aligned import Carry, TableRow, read_tables
+from kg.read.layout import AlignSettings, Band, bands, segments
 from kg.read.text import clean_cell, clean_name
 
 _NUMBER = re.compile(r"^[-−]?[\d,，]*\d(?:\.\d+)?%?$")
@@ -48,6 +55,8 @@ class PdfSettings:
     margin: float = 0.08
     #: a short line at the top of this many pages or more is a running header
     running_header_pages: int = 3
+    #: how tables printed without rulings are read
+    align: AlignSettings = field(default_factory=AlignSettings)
 
 
 DEFAULT = PdfSettings()
@@ -108,37 +117,13 @@ def _in_box(word: dict, box: tuple[float, float, float, float]) -> bool:
     return box[0] - 1 <= x <= box[2] + 1 and box[1] - 1 <= y <= box[3] + 1
 
 
-def _text_lines(words: list[dict], settings: PdfSettings) -> list[_Item]:
-    """Words → lines by vertical band → cells by horizontal gap."""
-    bands: list[list[dict]] = []
-    for w in sorted(words, key=lambda w: (w["top"], w["x0"])):
-        mid = (w["top"] + w["bottom"]) / 2
-        for band in reversed(bands[-3:]):
-            top = min(x["top"] for x in band)
-            bottom = max(x["bottom"] for x in band)
-            if top <= mid <= bottom and all(not _overlaps(w, x) for x in band):
-                band.append(w)
-                break
-        else:
-            bands.append([w])
-    out = []
-    for band in bands:
-        band.sort(key=lambda w: w["x0"])
-        cells: list[str] = []
-        prev = None
-        for w in band:
-            size = float(w.get("size") or (w["bottom"] - w["top"]) or 10)
-            if prev is not None and w["x0"] - prev["x1"] <= settings.cell_gap * size:
-                cells[-1] = cells[-1] + (" " if w["x0"] - prev["x1"] > 0.2 * size else "") + w["text"]
-            else:
-                cells.append(w["text"])
-            prev = w
-        out.append(_Item(
-            cells=[clean_name(clean_cell(c)) for c in cells],
-            top=min(w["top"] for w in band), bottom=max(w["bottom"] for w in band),
-            x0=band[0]["x0"], x1=band[-1]["x1"], size=max(float(w.get("size") or 10) for w in band),
-        ))
-    return out
+def _text_line(band: Band) -> _Item:
+    """A printed line outside any table → an item, one cell per segment."""
+    return _Item(
+        cells=[clean_name(clean_cell(s.text)) for s in band.segs],
+        top=band.top, bottom=band.bottom, x0=band.segs[0].x0, x1=band.segs[-1].x1,
+        size=max(float(w.get("size") or 10) for s in band.segs for w in s.words),
+    )
 
 
 _STARTS_BLOCK = re.compile(
@@ -177,10 +162,6 @@ def _join_wrapped(items: list[_Item]) -> list[_Item]:
     return out
 
 
-def _overlaps(a: dict, b: dict) -> bool:
-    return a["x0"] < b["x1"] - 1 and b["x0"] < a["x1"] - 1
-
-
 def _table_rows(tables) -> tuple[list[_Item], list[tuple]]:
     """Ruled tables with at least two columns → one item per row (a lone row on a page is kept: it
     is often a table's 合计 row run over from the page before)."""
@@ -200,23 +181,69 @@ def _table_rows(tables) -> tuple[list[_Item], list[tuple]]:
     return items, boxes
 
 
-def read_page(page, settings: PdfSettings = DEFAULT) -> list[_Item]:
-    """One pdfplumber page → its items in reading order (tables in place, top to bottom)."""
-    rows, boxes = _table_rows(page.find_tables(settings.table))
+def _table_items(rows: list[TableRow], table_base: int = 0) -> list[_Item]:
+    """Rows of unruled tables → items, numbered per table."""
+    items, row_no = [], {}
+    for r in rows:
+        row_no[r.table] = row_no.get(r.table, -1) + 1
+        items.append(_Item(
+            cells=[cell_text("\n".join(parts)) for parts in r.cells], top=r.top, bottom=r.bottom,
+            x0=r.x0, x1=r.x1, table=table_base + r.table, row=row_no[r.table],
+        ))
+    return items
+
+
+def _aligned_rows(lines: list[Band], carry: Carry | None, settings: PdfSettings, height: float):
+    """Tables by alignment among a page's lines: their rows as items, the indexes of the lines they
+    use, and the page's :class:`~kg.read.aligned.PageTables`."""
+    hi = len(lines)
+    while hi and lines[hi - 1].top > height * (1 - settings.margin) and _PAGE_NO.match(lines[hi - 1].text):
+        hi -= 1
+    found = read_tables(lines, carry, settings.align, content=(0, hi))
+    used = {i for a, b in found.ranges for i in range(a, b)}
+    return _table_items(found.rows), used, found
+
+
+def _adopt_header(page: list[_Item], orphans: list[TableRow]) -> None:
+    """The header lines a page ended with, read as text, become the rows of the table whose body
+    the next page prints (placed in that body's columns)."""
+    base = max((it.table for it in page if it.table is not None), default=-1) + 1
+    rows = _table_items(orphans, base)
+    spans = [(r.top - 0.5, r.bottom + 0.5) for r in rows]
+    gone = [i for i, it in enumerate(page)
+            if it.table is None and not it.noise and any(a <= it.top <= b for a, b in spans)]
+    if gone:
+        page[gone[0]:gone[-1] + 1] = rows
+
+
+def read_page(page, settings: PdfSettings = DEFAULT, carry: Carry | None = None):
+    """One pdfplumber page → its items in reading order (tables in place, top to bottom), what the
+    page leaves for the next, and the rows of the header the previous page ended with when this
+    page prints that table's body (see :mod:`kg.read.aligned`)."""
+    ruled = bool(page.lines or page.rects or page.curves)
+    rows, boxes = _table_rows(page.find_tables(settings.table)) if ruled else ([], [])
     words = page.extract_words(x_tolerance=settings.x_tolerance, extra_attrs=["size"])
     free = [w for w in words if not any(_in_box(w, b) for b in boxes)]
-    text = _text_lines(free, settings)
+    lines = [Band(segments(b, settings.cell_gap)) for b in bands(free)]
+    height = float(page.height)
+    used: set[int] = set()
+    orphans = []
+    if rows:
+        carry = None
+    else:
+        rows, used, found = _aligned_rows(lines, carry, settings, height)
+        carry, orphans = found.carry, found.orphans
+    text = [_text_line(ln) for i, ln in enumerate(lines) if i not in used]
     # a table sorts at its top edge as one block; text lines sort by their top
     table_top = {}
     for r in rows:
         table_top.setdefault(r.table, r.top)
     keyed = [((table_top[r.table], 1, r.row), r) for r in rows] + [((t.top, 0, 0), t) for t in text]
     items = [it for _, it in sorted(keyed, key=lambda kv: kv[0])]
-    height = float(page.height)
     for it in items:
         if it.table is None and it.top > height * (1 - settings.margin) and _PAGE_NO.match(it.key):
             it.noise = True
-    return _join_wrapped([it for it in items if it.key or it.table is not None])
+    return _join_wrapped([it for it in items if it.key or it.table is not None]), carry, orphans
 
 
 # ---------------------------------------------------------------- across pages
@@ -314,10 +341,14 @@ def read_pdf(path: str | Path, settings: PdfSettings = DEFAULT) -> SourceDoc:
         raise ReadError("not a PDF (the file does not start with %PDF)", file=p.name)
     pages: list[list[_Item]] = []
     heights: list[float] = []
+    carry = None
     try:
         with pdfplumber.open(p) as pdf:
             for page in pdf.pages:
-                pages.append(read_page(page, settings))
+                items, carry, orphans = read_page(page, settings, carry)
+                if orphans and pages:
+                    _adopt_header(pages[-1], orphans)
+                pages.append(items)
                 heights.append(float(page.height))
                 page.close()
     except (PDFSyntaxError, ValueError, TypeError, KeyError) as e:
