@@ -10,8 +10,9 @@ For each round, over the same pages:
   Oxigraph store on disk), through :func:`kg.pipeline.ingest` as ``kg ingest --jobs N`` runs it.
 
 The rounds interleave the runs so that a busy machine slows all of them alike. Printed: the
-median seconds and pages per second of each, and the ratio of ingest with one job to pdfplumber
-(our overhead beyond pdfplumber is the ratio minus one; the goal is under 25 %).
+median seconds and pages per second of each, and the rate of ingest with one job as a share of
+pdfplumber's (the goal: at least 0.8×). A document ingest refuses as no disclosure (the blank
+template) is read all the same, so its pages count.
 """
 
 from __future__ import annotations
@@ -44,13 +45,22 @@ def plumber(files: list[Path]) -> float:
     return time.perf_counter() - t0
 
 
+REFUSED: set[str] = set()
+
+
 def ours(files: list[Path], jobs: int) -> float:
+    """Seconds of one ingest; a document refused as no disclosure (the blank template) is read all the
+    same and counts, and is named once."""
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "store") as store:
         t0 = time.perf_counter()
         report = ingest(files, store, jobs=jobs)
         seconds = time.perf_counter() - t0
-    if report.failed:
-        sys.exit(f"bench: ingest failed on {report.failed}")
+    for name, reason in report.failed:
+        if "not a disclosure" not in reason:
+            sys.exit(f"bench: ingest failed on {name}: {reason}")
+        if name not in REFUSED:
+            REFUSED.add(name)
+            print(f"note: {name} is read and refused ({reason})")
     return seconds
 
 
@@ -84,9 +94,9 @@ def main() -> None:
         m = statistics.median(ts)
         print(f"{name:<22}{m:>10.2f}{pages / m:>10.1f}{m / base:>14.2f}")
     if 1 in jobs:
-        overhead = statistics.median(times["kg ingest --jobs 1"]) / base - 1
-        verdict = "within" if overhead < 0.25 else "OVER"
-        print(f"\noverhead of kg ingest (1 job) beyond pdfplumber: {overhead:+.0%} ({verdict} the 25 % goal)")
+        rate = base / statistics.median(times["kg ingest --jobs 1"])
+        verdict = "within" if rate >= 0.8 else "BELOW"
+        print(f"\nkg ingest (1 job) reads {rate:.2f}× pdfplumber's pages per second ({verdict} the 0.8× goal)")
 
 
 if __name__ == "__main__":
