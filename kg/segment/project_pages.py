@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass
 
 from kg.model import KpiBlock, Line
+from kg.segment.contents import number
 from kg.segment.lines import is_toc, text_of
 
 #: a page title: what is described (the name, possibly empty) and the kind of page it is
@@ -64,16 +65,12 @@ _MONEY = re.compile(r"\d\s*(?:万元|元)")
 
 
 def cn_number(text: str) -> int:
-    """一 … 九十九 as an integer.
+    """一 … 九十九 as an integer (0 when it is none).
 
     >>> cn_number("七"), cn_number("十"), cn_number("十二"), cn_number("二十一")
     (7, 10, 12, 21)
     """
-    digits = {c: i for i, c in enumerate(_CN, start=1)}
-    if "十" not in text:
-        return digits.get(text, 0)
-    tens, _, ones = text.partition("十")
-    return (digits.get(tens, 1) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)
+    return number(text) or 0
 
 
 def numbering(text: str) -> tuple[str, int, str] | None:
