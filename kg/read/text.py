@@ -1,7 +1,9 @@
 """Text and OCR output → lines with cells.
 
 The seeds are text exports of PDFs: table cells are separated by tabs, headings may carry
-markdown ``#`` or ``**``, OCR output adds HTML fragments (``<u>``, ``<b>``, ``<sup>``).
+markdown ``#`` or ``**``, OCR output adds HTML fragments (``<u>``, ``<b>``, ``<sup>``). Other
+converters write tables as HTML ``<table>``, Markdown pipes or columns of spaces: each row becomes a
+line of cells all the same (:mod:`kg.read.markup`).
 We keep every line with its 1-based number so provenance points at the source, and mark
 watermark lines (``仅供内部审核`` printed over every page) as noise instead of dropping them.
 """
@@ -15,6 +17,7 @@ from pathlib import Path
 
 from kg.errors import ReadError
 from kg.model import Line, SourceDoc
+from kg.read.markup import TABLE_CLOSE, TABLE_OPEN, html_rows, pipe_cells, spaced_cells
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 _TAG = re.compile(r"</?(?:u|b|i|em|strong|sup|sub|del|span|font|br|p|div)\b[^>]*>", re.I)
@@ -79,15 +82,44 @@ def _watermarks(texts: list[str]) -> set[str]:
     }
 
 
+def cells_of(raw: str) -> list[str]:
+    """A text line's cells: split at tabs, else at a Markdown table's pipes, else at runs of spaces
+    between the fields of a space-aligned table row (see :mod:`kg.read.markup`); else one cell."""
+    if "\t" in raw:
+        return raw.split("\t")
+    for split in (pipe_cells, spaced_cells):
+        cells = split(raw)
+        if cells is not None:
+            return cells
+    return [raw]
+
+
 def lines_from_text(text: str, page: int | None = None, start: int = 1) -> list[Line]:
+    """Lines with cells. An HTML ``<table>`` (converters write them, over one line or many) gives one
+    line per row, numbered by the line its row starts on."""
     raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     marks = _watermarks(raw)
     out: list[Line] = []
-    for i, r in enumerate(raw, start=start):
-        cells = [clean_cell(c) for c in r.split("\t")]
+    i = 0
+    while i < len(raw):
+        r = raw[i]
+        if TABLE_OPEN.search(r):
+            j = i
+            while j < len(raw) - 1 and not TABLE_CLOSE.search(raw[j]):
+                j += 1
+            before = TABLE_OPEN.split(r, maxsplit=1)[0]
+            if before.strip():
+                out.append(Line(no=i + start, text=clean_cell(before), cells=[clean_cell(before)], page=page))
+            for k, cells in html_rows("\n".join(raw[i:j + 1])):
+                cells = [clean_cell(c) for c in cells]
+                out.append(Line(no=i + k + start, text="\t".join(cells), cells=cells, page=page))
+            i = j + 1
+            continue
+        cells = [clean_cell(c) for c in cells_of(r)]
         joined = "\t".join(cells)
         noise = joined.strip() in marks
-        out.append(Line(no=i, text=joined, cells=cells, page=page, noise=noise))
+        out.append(Line(no=i + start, text=joined, cells=cells, page=page, noise=noise))
+        i += 1
     return out
 
 
