@@ -139,6 +139,23 @@ class Store:
         except (OSError, SyntaxError, ValueError) as e:
             raise StoreError(f"cannot write graphs ({e})", file=str(self.path or "memory")) from e
 
+    def update_graph(self, graph: URIRef, remove: Iterable[Triple] = (), add: Iterable[Triple] = ()) -> None:
+        """Remove some triples from one graph and add others, in one transaction (the links graph is
+        kept up to date this way, a document at a time)."""
+        self._writable()
+        g = f"GRAPH <{graph}> {{\n"
+        parts = []
+        gone, came = list(remove), list(add)
+        if gone:
+            parts.append("DELETE DATA { " + g + "\n".join(f"{nt(s)} {nt(p)} {nt(o)} ." for s, p, o in gone) + "\n} }")
+        if came:
+            parts.append("INSERT DATA { " + g + "\n".join(f"{nt(s)} {nt(p)} {nt(o)} ." for s, p, o in came) + "\n} }")
+        if parts:
+            try:
+                self._s.update(" ;\n".join(parts))
+            except (OSError, SyntaxError, ValueError) as e:
+                raise StoreError(f"cannot write graphs ({e})", file=str(self.path or "memory")) from e
+
     def replace_document(self, graphs: dict[URIRef, list[Triple]], contrib_graph: URIRef) -> None:
         """Replace a document's graphs; its contribution also goes straight into the entities graph."""
         self.replace(graphs, graphs.get(contrib_graph, []))
