@@ -102,8 +102,9 @@ def make_corpus(n: int, folder: Path, seed: int) -> dict:
 
 # ---------------------------------------------------------------- processes
 
-def run_lines(cmd: list[str], timeout: float, log: Path) -> tuple[list[dict], str | None]:
-    """Run a helper that prints JSON lines; return what it printed and, when it did not finish, why."""
+def run_lines(cmd: list[str], timeout: float, log: Path, on_obj=None) -> tuple[list[dict], str | None]:
+    """Run a helper that prints JSON lines; return what it printed and, when it did not finish, why.
+    ``on_obj(obj)`` sees each line as it comes."""
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     objs: list[dict] = []
     with log.open("w") as err:
@@ -115,7 +116,9 @@ def run_lines(cmd: list[str], timeout: float, log: Path) -> tuple[list[dict], st
                 try:
                     objs.append(json.loads(line))
                 except json.JSONDecodeError:
-                    pass
+                    continue
+                if on_obj:
+                    on_obj(objs[-1])
 
         reader = threading.Thread(target=read, daemon=True)
         reader.start()
@@ -140,7 +143,15 @@ def run_lines(cmd: list[str], timeout: float, log: Path) -> tuple[list[dict], st
 def ingest(store: Path, jobs: int, paths: list[Path], timeout: float, log: Path):
     """(result, last progress, why it did not finish) of one instrumented ingest."""
     cmd = [sys.executable, str(HERE / "scale_ingest.py"), str(store), str(jobs), *map(str, paths)]
-    objs, why = run_lines(cmd, timeout, log)
+    shown = [time.perf_counter()]
+
+    def show(obj: dict) -> None:  # a line a minute, so that a long run says how it goes
+        p = obj.get("progress")
+        if p and time.perf_counter() - shown[0] >= 60:
+            shown[0] = time.perf_counter()
+            print(f"  jobs {jobs} … {p['documents_done']:,} documents in {p['seconds']:.0f} s", flush=True)
+
+    objs, why = run_lines(cmd, timeout, log, show)
     final = next((o["result"] for o in objs if "result" in o), None)
     progress = next((o["progress"] for o in reversed(objs) if "progress" in o), None)
     return final, progress, why or (None if final else "it printed no result")
