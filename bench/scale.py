@@ -223,7 +223,8 @@ def print_ingest(jobs: int, n: int, final: dict | None, progress: dict | None, w
     if progress:
         done, secs = progress["documents_done"], progress["seconds"]
         print(f"    got through {done:,} of {n:,} documents in {secs:.0f} s ({done / secs:.2f} documents/s so far; "
-              f"machine load {load(progress)})")
+              f"machine load {load(progress)}); then in stage '{progress.get('stage_now', '?')}' "
+              f"({progress.get('stage_for', 0):.0f} s into it at the last report)")
         print(f"    stages so far (s): {stages(progress)}")
         print(f"    peak RSS so far: {memory(progress)}")
 

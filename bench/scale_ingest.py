@@ -44,10 +44,22 @@ from kg.store import Store  # noqa: E402
 TICK = os.sysconf("SC_CLK_TCK")
 STAGES = ("parse", "store", "entities", "link_units", "link_projects", "link_titles", "link_rest")
 times = dict.fromkeys(STAGES, 0.0)
+# the stage running now and since when (perf_counter); a progress line is printed as each one after the
+# documents starts, so that a run stopped at its time limit says which stage it was stopped in
+current = {"stage": "documents", "since": time.perf_counter()}
+on_stage = None
+
+
+def enter(stage: str) -> None:
+    current.update(stage=stage, since=time.perf_counter())
+    if on_stage:
+        on_stage()
 
 
 def timed(stage: str, fn):
     def wrapper(*a, **kw):
+        if stage != "store":
+            enter(stage)
         t0 = time.perf_counter()
         try:
             return fn(*a, **kw)
@@ -82,6 +94,7 @@ def instrument() -> None:
     link = kg.link.link_store
 
     def timed_link(store):
+        enter("link")
         t0 = time.perf_counter()
         before = times["link_units"] + times["link_projects"] + times["link_titles"]
         try:
@@ -173,7 +186,8 @@ LOAD_AT_START = os.getloadavg()[0]
 def snapshot(done: int, started: float, sampler: Sampler) -> dict:
     wall = time.perf_counter() - started
     staged = dict(times)
-    staged["other"] = max(0.0, wall - sum(times.values()))
+    running = time.perf_counter() - current["since"] if current["stage"] != "documents" else 0.0
+    staged["other"] = max(0.0, wall - sum(times.values()) - running)  # not the stage running now
     workers = sampler.workers()
     return {
         "documents_done": done, "seconds": wall, "stages": staged,
@@ -182,6 +196,7 @@ def snapshot(done: int, started: float, sampler: Sampler) -> dict:
         "rss_worker_mib": max((sampler.hwm[p] for p in workers), default=0) / 1024,
         "rss_tree_mib": sampler.peak_tree / 1024, "workers": len(workers),
         "load": [LOAD_AT_START, os.getloadavg()[0]],  # the machine's 1-minute load average, then and now
+        "stage_now": current["stage"], "stage_for": running,
     }
 
 
@@ -201,6 +216,8 @@ def main() -> None:
             last = time.perf_counter()
             print(json.dumps({"progress": snapshot(done, started, sampler)}), flush=True)
 
+    global on_stage
+    on_stage = lambda: print(json.dumps({"progress": snapshot(done, started, sampler)}), flush=True)  # noqa: E731
     store = Store(store_dir)
     report = pipeline.ingest(paths, store, jobs=jobs, on_file=on_file)
     result = snapshot(done, started, sampler)
