@@ -64,8 +64,11 @@ def main():
               help="Store nothing: print every fact extracted from each document with the page or line, table and row it came from.")
 @click.option("--strict", is_flag=True,
               help="A document read incompletely (a table its contents list not found or not read) is an error: not stored, exit code 1.")
+@click.option("--force", is_flag=True,
+              help="Parse and store every document again, even those stored already with the same content (skipped otherwise).")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-def ingest(store_dir: Path, keep_personal: bool, jobs: int | None, explain: bool, strict: bool, paths: tuple[Path, ...]):
+def ingest(store_dir: Path, keep_personal: bool, jobs: int | None, explain: bool, strict: bool, force: bool,
+           paths: tuple[Path, ...]):
     """Parse documents (text or PDF files, or folders) and store their graphs; a document that fails is reported and skipped.
 
     Ingesting a document again replaces its graph and nothing else. A document read incompletely is stored with a
@@ -98,7 +101,7 @@ def ingest(store_dir: Path, keep_personal: bool, jobs: int | None, explain: bool
                 progress.console.print(f"[{colour}]{level}:[/{colour}] {escape(str(path))}: {escape(message)}", highlight=False)
 
             report = run(files, store, keep_personal=keep_personal, on_file=on_file, jobs=jobs or default_jobs(),
-                         on_note=on_note, strict=strict)
+                         on_note=on_note, strict=strict, force=force)
     except KgError as e:
         _fail(e)
     out.print(f"ingested {report.summary()} → {store_dir}")

@@ -211,8 +211,7 @@ def test_the_seed_links_do_not_depend_on_the_order(seed_store, extraction, tmp_p
     load_reference_data(store)
     for key in sorted(SEED_FILES, reverse=True):
         m = map_extraction(extraction(key))
-        store.replace_document(m.graphs(), iri.contrib_graph(m.file))
-    store.rebuild_entities()
+        store.replace_document(m.file, m.graphs(), m.contrib)
     link_store(store)
     assert _links(store) == _links(seed_store)
 

@@ -49,7 +49,7 @@ class LinkReport:
 
 
 @derived_graph
-def link_store(store: Store) -> LinkReport:
+def link_store(store: Store, changed: set[str] | None = None) -> LinkReport:
     """Recompute the links graph from the rest of the store (replacing it in one transaction)."""
     started = time.perf_counter()
     units = link_units(store)

@@ -14,7 +14,7 @@ from kg.vocab import BK, PROV, RDFS
 
 def select(store: Store, sparql: str) -> list[dict[str, object]]:
     """SELECT rows (plain Python values) over every graph but the links graph itself."""
-    res = store.query(sparql, exclude=[iri.LINKS])
+    res = store.query(sparql)
     names = [v.value for v in res.variables]
     return [{n: py(sol[n]) for n in names} for sol in res]
 
