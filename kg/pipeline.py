@@ -396,9 +396,10 @@ def ingest(
     report = IngestReport()
     files = expand(paths)
     load_reference_data(store)
-    for file, was in store.recovered:
+    for file, was in store.recovered:  # said once, by the first ingest after the open that found them
         if on_note:
             on_note(Path(was or file), "warning", "an earlier ingest of it was cut short: removed from the store, ingest it again")
+    store.recovered = []
     todo: list[Path] = []
     seen: dict[str, str] = {}  # content hash → file, for this run
     for f in files:
