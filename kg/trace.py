@@ -213,19 +213,17 @@ def trace(store: Store, text: str, indicators: bool = True) -> TraceResult:
                 line=r["line"], snippet=r["snippet"], project=r["project"], project_name=r["projectName"],
                 amount=r["amount"], page=r["page"],
             ))
-        if indicators:
-            cache: dict[str, list[TracedIndicator]] = {}
+        if indicators:  # every cited project's indicators in one query
+            projects = sorted({c.project for c in cites if c.project})
+            found: dict[str, list[TracedIndicator]] = {p: [] for p in projects}
+            for i in store.select(ind_q, project=[URIRef(x) for x in projects]) if projects else []:
+                found[i["project"]].append(TracedIndicator(
+                    level1=i["level1"], level2=i["level2"], indicator=i["indicator"], target=i["target"],
+                    line=i["line"], sides=i["sides"] or "", period_target=i["periodTarget"], page=i["page"],
+                ))
             for c in cites:
-                if c.project and c.project not in cache:
-                    cache[c.project] = [
-                        TracedIndicator(
-                            level1=i["level1"], level2=i["level2"], indicator=i["indicator"], target=i["target"],
-                            line=i["line"], sides=i["sides"] or "", period_target=i["periodTarget"], page=i["page"],
-                        )
-                        for i in store.select(ind_q, project=URIRef(c.project))
-                    ]
                 if c.project:
-                    c.indicators = cache[c.project]
+                    c.indicators = found[c.project]
         titles = [r["t"] for r in store.select(titles_q, policy=URIRef(p))]
         a = about[0] if about else {}
         docno = rows[0]["docno"] if rows else _docno(store, p)
