@@ -302,3 +302,16 @@ def test_store_or_endpoint_not_both(pushed):
     for cmd in (["query", "-e", "ASK {}"], ["trace", "x"], ["audit"], ["viz", "-o", "x.html"], ["serve"]):
         r = run(*cmd, "--store", store, "--endpoint", server.query)
         assert r.exit_code == 2 and "give --store or --endpoint, not both" in r.output
+
+
+def test_kg_serve_answers_502_when_the_endpoint_goes(pushed, tmp_path):
+    store, _ = pushed
+    with Oxigraph(tmp_path / "brief") as brief:
+        assert run("push", "--store", store, "--to", brief.store).exit_code == 0
+        served = KgServe("--endpoint", brief.query, tmp=tmp_path)
+    try:  # the Oxigraph server is gone now
+        status, kind, body = served.get("/sparql?query=ASK%7B%7D", "application/sparql-results+json")
+        assert status == 502 and kind.startswith("text/plain")
+        assert re.fullmatch(r"cannot reach http://127\.0\.0\.1:\d+/query \(Connection refused\)\n", body.decode())
+    finally:
+        served.stop()
