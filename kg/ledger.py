@@ -19,6 +19,11 @@ what is stored and unchanged, and a document whose ingest was cut short is found
 (set(), {'<v> <p> "y" .'})
 >>> led.finish("b.txt"); led.stored("a.txt"), led.by_content("h2"), led.remove("a.txt")
 ('h1', 'b.txt', set())
+
+It also records what ``kg push`` sent to each remote store, graph by graph with its content hash:
+
+>>> led.mark_pushed("http://h/store", "http://g", "h3"); led.pushed("http://h/store")
+{'http://g': 'h3'}
 """
 
 from __future__ import annotations
@@ -47,6 +52,13 @@ CREATE TABLE IF NOT EXISTS aliases (
   alias TEXT PRIMARY KEY,     -- another file name the same content was given under
   file TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS pushed (
+  target TEXT NOT NULL,       -- a remote store's Graph Store Protocol URL (kg push), without credentials
+  graph TEXT NOT NULL,        -- a named graph sent there
+  sha256 TEXT NOT NULL,       -- of the graph's content as sent (kg.export.bulk.graph_ntriples)
+  pushed TEXT NOT NULL,       -- when (UTC, ISO 8601)
+  PRIMARY KEY (target, graph)
+) WITHOUT ROWID;
 """
 
 
@@ -152,6 +164,19 @@ class Ledger:
     def all_triples(self):
         """Every contributed triple once (the entities graph, rebuilt from scratch)."""
         yield from (r[0] for r in self.db.execute("SELECT DISTINCT triple FROM contributions"))
+
+    # ------------------------------------------------------------------ graphs sent to remote stores
+
+    def pushed(self, target: str) -> dict[str, str]:
+        """Graph IRI → the content hash last sent to ``target`` (``kg push``)."""
+        return dict(self._all("SELECT graph, sha256 FROM pushed WHERE target = ?", target))
+
+    def mark_pushed(self, target: str, graph: str, sha256: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO pushed (target, graph, sha256, pushed) VALUES (?, ?, ?, ?)",
+                        (target, graph, sha256, now()))
+
+    def forget_pushed(self, target: str, graph: str) -> None:
+        self.db.execute("DELETE FROM pushed WHERE target = ? AND graph = ?", (target, graph))
 
     # ------------------------------------------------------------------ plumbing
 
