@@ -50,6 +50,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/pdf.py
 	$(BIN)/python bench/serve.py
+	$(BIN)/python bench/cluster.py
 
 clean:
 	rm -rf $(VENV) kg-store .pytest_cache build *.egg-info node_modules $(VENDOR)

@@ -7,6 +7,9 @@ processes, each in a session of its own (killed by process group), listening on 
         c.kill_while_parsing(0)               # the same, at a moment it is parsing: what it held
 
 ``scheduler_env`` sets dask configuration of the scheduler (``DASK_DISTRIBUTED__SCHEDULER__…``).
+``new_session=False`` keeps the processes in this session (a process group of their own still): with the
+kernel's autogroup scheduling, a session of its own gets a CPU share of its own on a loaded machine, which
+would favour the cluster in a benchmark against local processes.
 """
 
 from __future__ import annotations
@@ -27,8 +30,10 @@ LOOPBACK = ["--host", "127.0.0.1", "--no-dashboard", "--dashboard-address", "127
 class LoopbackCluster:
     """A scheduler and ``workers`` single-threaded workers (no nanny: a killed worker stays dead)."""
 
-    def __init__(self, tmp: Path, workers: int = 2, scheduler_env: dict[str, str] | None = None):
+    def __init__(self, tmp: Path, workers: int = 2, scheduler_env: dict[str, str] | None = None,
+                 new_session: bool = True):
         self.tmp, self.n, self.scheduler_env = Path(tmp), workers, scheduler_env or {}
+        self.group = {"start_new_session": True} if new_session else {"process_group": 0}
         self.procs: list[subprocess.Popen] = []
         self.workers: list[subprocess.Popen] = []
         self.killed: list[subprocess.Popen] = []
@@ -40,7 +45,7 @@ class LoopbackCluster:
         env = {**os.environ, **env, "PYTHONPATH": os.pathsep.join(path)}
         with (self.tmp / log).open("wb") as out:
             p = subprocess.Popen([sys.executable, "-m", "dask", *args], stdout=out, stderr=subprocess.STDOUT,
-                                 env=env, cwd=self.tmp, start_new_session=True)
+                                 env=env, cwd=self.tmp, **self.group)
         self.procs.append(p)
         return p
 
