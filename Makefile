@@ -51,6 +51,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/pdf.py
 	$(BIN)/python bench/serve.py
 	$(BIN)/python bench/remote.py
+	$(BIN)/python bench/cluster.py
 
 clean:
 	rm -rf $(VENV) kg-store .pytest_cache build *.egg-info node_modules $(VENDOR)

@@ -6,6 +6,7 @@ exit codes (1: a document or query failed; 2: wrong usage).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import tempfile
@@ -98,9 +99,12 @@ def main():
 @click.option("--nquads", "nquads_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Also write the store as N-Quads files into DIR, one per document and one per shared graph, "
                    "for an engine's bulk loader (a file is rewritten only when it changes).")
+@click.option("--scheduler", metavar="URL",
+              help="Parse on the workers of this Dask scheduler (tcp://HOST:PORT) instead of local processes; "
+                   "the store is written here.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 def ingest(store_dir: Path, keep_personal: bool, jobs: int | None, explain: bool, strict: bool, force: bool,
-           nquads_dir: Path | None, paths: tuple[Path, ...]):
+           nquads_dir: Path | None, scheduler: str | None, paths: tuple[Path, ...]):
     """Parse documents (text or PDF files, or folders) and store their graphs; a document that fails is reported and skipped.
 
     Ingesting a document again replaces its graph and nothing else. A document read incompletely is stored with a
@@ -109,6 +113,8 @@ def ingest(store_dir: Path, keep_personal: bool, jobs: int | None, explain: bool
     from kg.pipeline import default_jobs, ingest as run
     from kg.read import expand
 
+    if scheduler and (jobs or explain):
+        raise click.UsageError("--scheduler parses on a Dask cluster: it does not go with --jobs or --explain")
     files = expand(list(paths))
     if not files:
         err.print(f"[red]error:[/red] no documents under {' '.join(map(str, paths))} (expected .txt, .md or .pdf files)")
@@ -117,7 +123,7 @@ def ingest(store_dir: Path, keep_personal: bool, jobs: int | None, explain: bool
         _explain(files, keep_personal)
         return
     try:
-        with _open(store_dir, must_exist=False) as store, Progress(
+        with _cluster(scheduler) as cluster, _open(store_dir, must_exist=False) as store, Progress(
             TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
             TextColumn("{task.description}"), console=err, transient=True,
         ) as progress:
@@ -133,7 +139,7 @@ def ingest(store_dir: Path, keep_personal: bool, jobs: int | None, explain: bool
                 progress.console.print(f"[{colour}]{level}:[/{colour}] {escape(str(path))}: {escape(message)}", highlight=False)
 
             report = run(files, store, keep_personal=keep_personal, on_file=on_file, jobs=jobs or default_jobs(),
-                         on_note=on_note, strict=strict, force=force)
+                         on_note=on_note, strict=strict, force=force, parser=cluster.parsed if cluster else None)
             if nquads_dir is not None:
                 from kg.export.bulk import write_nquads
 
@@ -145,6 +151,17 @@ def ingest(store_dir: Path, keep_personal: bool, jobs: int | None, explain: bool
         out.print(written.summary(), markup=False)
     if report.failed:
         sys.exit(1)
+
+
+def _cluster(address: str | None):
+    """The Dask cluster --scheduler names (:mod:`kg.cluster`, imported only then), or nothing."""
+    if address is None:
+        return contextlib.nullcontext()
+    try:
+        from kg.cluster import Cluster
+    except ImportError as e:
+        raise KgError(f"--scheduler needs the distributed package ({e}): pip install 'budget-kg[cluster]'") from e
+    return Cluster(address)
 
 
 def _explain(files: list[Path], keep_personal: bool) -> None:

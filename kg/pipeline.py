@@ -303,10 +303,11 @@ class Parsed:
     problems: list[str] = field(default_factory=list)  # why it was read incompletely
 
 
-def parse_file(path: Path, keep_personal: bool = False) -> Parsed:
-    """Read, extract, map and encode one document; a failure becomes a reason, never an exception."""
+def parse_file(path: Path, keep_personal: bool = False, data: bytes | None = None) -> Parsed:
+    """Read, extract, map and encode one document (from ``data``, its bytes, when given: see
+    :func:`kg.read.read`); a failure becomes a reason, never an exception."""
     try:
-        ex = extract_file(path, keep_personal=keep_personal)
+        ex = extract(read(path, data), keep_personal=keep_personal)
         m = map_extraction(ex)
         encoded = encode(m.file, m.graphs(), m.contrib, ex.source.sha256, str(path))
     except KgError as e:
@@ -380,6 +381,7 @@ def ingest(
     on_note: Callable[[Path, str, str], None] | None = None,
     strict: bool = False,
     force: bool = False,
+    parser: Callable[[list[Path], bool], Iterator[Parsed]] | None = None,
 ) -> IngestReport:
     """Read, extract, map and store every document under ``paths``.
 
@@ -391,6 +393,9 @@ def ingest(
     read incompletely (see :mod:`kg.extract.completeness`) is stored and reported through
     ``on_note(path, "warning", what is missing)``; with ``strict`` it fails instead. A document
     whose ingest a crash cut short is removed when the store is opened, and said here.
+
+    ``parser(files, keep_personal)`` parses elsewhere (e.g. :meth:`kg.cluster.Cluster.parsed`): it
+    yields a :class:`Parsed` for each file, in their order; by default ``jobs`` local processes do.
     """
     started = time.perf_counter()
     report = IngestReport()
@@ -435,8 +440,9 @@ def ingest(
                 changed.add(str(iri.document(p.encoded.file)))
         batch.clear()
 
+    parse = parser or (lambda files, kp: _parsed(files, kp, jobs))
     t0 = time.perf_counter()
-    for parsed in _parsed(todo, keep_personal, jobs):
+    for parsed in parse(todo, keep_personal):
         waited += time.perf_counter() - t0
         problems = "; ".join(parsed.problems)
         if parsed.encoded is not None and strict and problems:
