@@ -363,6 +363,7 @@ def ingest(
     report = IngestReport()
     files = expand(paths)
     load_reference_data(store)
+    stored: set[str] = set()  # the documents this run stored, for the link stage
     for parsed in _parsed(files, keep_personal, jobs):
         reason = parsed.reason
         problems = "; ".join(parsed.problems)
@@ -380,6 +381,7 @@ def ingest(
                 continue
             try:
                 store.replace_document(parsed.mapped.graphs(), iri.contrib_graph(parsed.mapped.file))
+                stored.add(str(parsed.mapped.doc))
             except KgError as e:
                 reason = e.message
         if reason:
@@ -397,7 +399,7 @@ def ingest(
         if on_file:
             on_file(parsed.path, reason)
     store.rebuild_entities()
-    link_store(store)  # the link stage: what is the same across documents (id:graph/links)
+    link_store(store, stored)  # the link stage, for the documents this run stored (id:graph/links)
     store.flush()
     report.seconds = time.perf_counter() - started
     return report

@@ -166,7 +166,7 @@ class Store:
             return False
         self.replace({doc: [], iri.contrib_graph(file): [], iri.findings_graph(file): [], iri.audit_graph(file): []})
         self.rebuild_entities()
-        self.rebuild_derived()
+        self.rebuild_derived({str(doc)})
         return True
 
     def document_with_content(self, sha256: str) -> str | None:
@@ -185,10 +185,11 @@ class Store:
         doc = iri.document(file)
         self._s.update(f"INSERT DATA {{ GRAPH <{doc}> {{ <{doc}> {nt(BK.alsoPublishedAs)} {nt(Literal(alias))} }} }}")
 
-    def rebuild_derived(self) -> None:
-        """Recompute the derived graphs (the links graph, once kg.link is imported) from the others."""
+    def rebuild_derived(self, changed: set[str] | None = None) -> None:
+        """Bring the derived graphs (the links graph, once kg.link is imported) up to date after the
+        documents ``changed`` (IRIs) changed; from all the others when None."""
         for rebuild in DERIVED:
-            rebuild(self)
+            rebuild(self, changed)
 
     def rebuild_entities(self) -> None:
         """Recompute the entities graph as the union of the contribution graphs."""
