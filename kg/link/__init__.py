@@ -76,13 +76,13 @@ def link_store(store: Store, changed: Iterable[str] | None = None) -> LinkReport
     resting = resting_on(store, docs)
     units = relink_units(store, docs, resting)
     gone_p, projects = relink_projects(store, docs, resting, units)
-    gone_t, titles = relink_titles(store, docs, resting)
+    gone_t, came_t, variants = relink_titles(store, docs, resting)
     remove = by_key(units.remove + gone_p + gone_t)
-    add = by_key(units.add + projects.triples + titles.triples)
+    add = by_key(units.add + projects.triples + came_t)
     removed = [t for k, t in sorted(remove.items()) if k not in add]
     added = [t for k, t in sorted(add.items()) if k not in remove]
     store.update_graph(iri.LINKS, remove=removed, add=added)
     return LinkReport(
-        same_units=units.links.pairs, predecessors=projects.pairs, variants=titles.variants,
+        same_units=units.links.pairs, predecessors=projects.pairs, variants=variants,
         triples=len(added), removed=len(removed), seconds=time.perf_counter() - started,
     )

@@ -9,7 +9,7 @@ store's default graph is the union of its graphs or not.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from rdflib import Literal, URIRef
@@ -77,6 +77,11 @@ def statement(
     return node, out
 
 
+def rests(node: str | URIRef, docs: Iterable[str]) -> list[Triple]:
+    """``node prov:wasDerivedFrom doc`` for each document."""
+    return [(URIRef(node), PROV.wasDerivedFrom, URIRef(d)) for d in sorted(set(docs))]
+
+
 def resting_on(store: Store, docs: Iterable[str]) -> dict[str, tuple[str | None, set[str]]]:
     """The links-graph nodes that rest on these documents (prov:wasDerivedFrom, one index lookup per
     document): node → (the node a blocking record records, None for a link node; which of ``docs``)."""
@@ -85,7 +90,7 @@ def resting_on(store: Store, docs: Iterable[str]) -> dict[str, tuple[str | None,
         return {}
     rows = select(store, f"""
 SELECT ?n ?x ?d WHERE {{ {values("d", docs)}
-  GRAPH {LINKS} {{ ?n prov:wasDerivedFrom ?d OPTIONAL {{ ?n bk:recordOf ?x }} }}
+  GRAPH {LINKS} {{ ?n prov:wasDerivedFrom ?d }} OPTIONAL {{ GRAPH {LINKS} {{ ?n bk:recordOf ?x }} }}
 }}""")
     out: dict[str, tuple[str | None, set[str]]] = {}
     for r in rows:
@@ -103,28 +108,35 @@ def _term(is_iri: bool, lexical: str, datatype: str | None, lang: str | None) ->
     return Literal(lexical, datatype=URIRef(datatype))
 
 
-def link_triples(store: Store, nodes: Iterable[str]) -> list[Triple]:
-    """Every triple of these link nodes in the links graph, and the link each states (``s p o`` of
-    an rdf:Statement, ``v bk:probableVariantOf o`` of a bk:TitleVariant): what removing them removes."""
+def node_triples(store: Store, nodes: Iterable[str], predicates: str | None = None) -> dict[str, list[Triple]]:
+    """The triples of these link nodes in the links graph (or those of ``predicates``, prefixed names),
+    each node's with the link it states (``s p o`` of an rdf:Statement, ``v bk:probableVariantOf o``
+    of a bk:TitleVariant)."""
     nodes = set(nodes)
     if not nodes:
-        return []
+        return {}
+    only = f"VALUES ?p {{ {predicates} }}" if predicates else ""
     rows = select(store, f"""
 SELECT ?n ?p (isIRI(?o) AS ?iri) (STR(?o) AS ?lex) (DATATYPE(?o) AS ?dt) (LANG(?o) AS ?lang) WHERE {{
-  {values("n", nodes)} GRAPH {LINKS} {{ ?n ?p ?o }}
+  {values("n", nodes)} {only} GRAPH {LINKS} {{ ?n ?p ?o }}
 }}""")
-    out: list[Triple] = []
+    out: dict[str, list[Triple]] = {}
     parts: dict[str, dict[str, Node]] = {}
     for r in rows:
         n, p, o = URIRef(r["n"]), URIRef(r["p"]), _term(r["iri"], r["lex"], r["dt"], r["lang"])
-        out.append((n, p, o))
-        parts.setdefault(str(n), {})[str(p)] = o
-    for got in parts.values():
+        out.setdefault(r["n"], []).append((n, p, o))
+        parts.setdefault(r["n"], {})[str(p)] = o
+    for n, got in parts.items():
         if str(RDF.subject) in got and str(RDF.predicate) in got and str(RDF.object) in got:
-            out.append((got[str(RDF.subject)], got[str(RDF.predicate)], got[str(RDF.object)]))
+            out[n].append((got[str(RDF.subject)], got[str(RDF.predicate)], got[str(RDF.object)]))
         if str(BK.variant) in got and str(BK.variantOf) in got:
-            out.append((got[str(BK.variant)], BK.probableVariantOf, got[str(BK.variantOf)]))
+            out[n].append((got[str(BK.variant)], BK.probableVariantOf, got[str(BK.variantOf)]))
     return out
+
+
+def link_triples(store: Store, nodes: Iterable[str]) -> list[Triple]:
+    """Every triple of these link nodes and the links they state: what removing them removes."""
+    return [t for ts in node_triples(store, nodes).values() for t in ts]
 
 
 def key(t: Triple) -> tuple[str, str, str]:
@@ -134,3 +146,40 @@ def key(t: Triple) -> tuple[str, str, str]:
 
 def by_key(triples: Iterable[Triple]) -> dict[tuple[str, str, str], Triple]:
     return {key(t): t for t in triples}
+
+
+CORE = "rdf:type rdf:subject rdf:predicate rdf:object bk:nameSimilarity rdfs:comment bk:variant bk:variantOf"
+
+
+def relink(
+    store: Store, new: dict[str, tuple[list[Triple], tuple[str, ...]]], old: set[str],
+    resting: dict[str, tuple[str | None, set[str]]], docs_of: Callable[[set[str]], dict[str, set[str]]],
+    changed_docs_of: dict[str, set[str]],
+) -> tuple[list[Triple], list[Triple]]:
+    """(remove, add) replacing the link nodes ``old`` by ``new``: node → (its triples but the
+    documents it rests on, the nodes whose documents those are).
+
+    A link that stays keeps its node and the documents it rested on: only its other triples that
+    changed, and its prov:wasDerivedFrom for the changed documents (``resting``: what it rested on
+    among them; ``changed_docs_of``: node → the changed documents it rests on now), are written. So
+    a link resting on every document that cites a popular law costs one document's worth, not the
+    law's; only a link that is new reads all its documents (``docs_of``: nodes → their documents).
+    """
+    remove = link_triples(store, old - set(new))
+    add: list[Triple] = []
+    created = set(new) - old
+    ends = {e for n in created for e in new[n][1]}
+    docs = docs_of(ends) if ends else {}
+    for n in sorted(created):
+        core, nodes = new[n]
+        add += core + rests(n, set().union(*(docs.get(e, set()) for e in nodes)))
+    kept = set(new) & old
+    before = node_triples(store, kept, CORE)
+    for n in sorted(kept):
+        core, nodes = new[n]
+        was, now = by_key(before.get(n, [])), by_key(core)
+        remove += [t for k, t in was.items() if k not in now]
+        add += [t for k, t in now.items() if k not in was]
+        remove += rests(n, resting.get(n, (None, set()))[1])
+        add += rests(n, set().union(*(changed_docs_of.get(e, set()) for e in nodes)))
+    return remove, add

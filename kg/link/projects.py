@@ -41,9 +41,10 @@ SELECT ?p ?name ?year ?amount ?unit ?doc ?kind WHERE { %s
   GRAPH ?doc {
     ?p bk:implementedBy ?unit ; a bk:Project ; rdfs:label ?name ; bk:fiscalYear ?year ; prov:wasDerivedFrom ?doc .
     ?doc a bk:BudgetDocument ; bk:documentKind ?kind .
-    OPTIONAL { ?p bk:amount ?amount }
   }
+  OPTIONAL { GRAPH ?doc { ?p bk:amount ?amount } }
 }"""
+# (an OPTIONAL inside GRAPH ?doc { } keeps Oxigraph from using the documents bound by VALUES: 30 ms, not 2)
 
 
 @dataclass(frozen=True)

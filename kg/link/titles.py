@@ -42,7 +42,7 @@ from rdflib.namespace import RDF
 
 from kg import iri
 from kg.link.blocking import candidate_pairs, prefix
-from kg.link.common import ENTITIES, LAWS, LINKS, ONTOLOGY, kind_of, link_triples, pairs_of, score, select, values
+from kg.link.common import ENTITIES, LAWS, LINKS, ONTOLOGY, kind_of, pairs_of, relink, rests, score, select, values
 from kg.link.records import TITLE, lookup, record_triples, rewrite
 from kg.store import Store, Triple
 from kg.vocab import BK, PROV, RDFS
@@ -64,12 +64,10 @@ DESCRIBED = f"SELECT ?p ?doc WHERE {{ %s GRAPH {ENTITIES} {{ ?p prov:wasDerivedF
 # the references citing them, each in its document's own graph
 PLACES = """
 SELECT ?p ?r ?doc ?line ?page ?text WHERE { %s
-  GRAPH ?doc {
-    ?r bk:refersTo ?p ; prov:wasDerivedFrom ?doc .
-    OPTIONAL { ?r bk:sourceLine ?line }
-    OPTIONAL { ?r bk:sourcePage ?page }
-    OPTIONAL { ?r bk:sourceText ?text }
-  }
+  GRAPH ?doc { ?r bk:refersTo ?p ; prov:wasDerivedFrom ?doc }
+  OPTIONAL { GRAPH ?doc { ?r bk:sourceLine ?line } }
+  OPTIONAL { GRAPH ?doc { ?r bk:sourcePage ?page } }
+  OPTIONAL { GRAPH ?doc { ?r bk:sourceText ?text } }
 }"""
 
 _PUNCT = re.compile(r"[\s《》〈〉<>()（）\[\]【】“”\"'‘’、，,。.·:：;；\-—_]")
@@ -115,8 +113,7 @@ class TitleLinks:
 
 @dataclass
 class Titles:
-    """What the links of some title nodes rest on: their titles, and the citations of those that
-    may be linked (``cited`` and ``places`` are read only for nodes in a pair worth judging)."""
+    """What the links of some title nodes rest on: their titles, how often they are cited and where."""
 
     titles: dict[str, list[str]] = field(default_factory=dict)  # node → its titles (cited nodes only)
     cited: dict[str, int] = field(default_factory=dict)  # node → bk:PolicyReference nodes citing it
@@ -125,14 +122,15 @@ class Titles:
     def keys(self, p: str) -> set[str]:
         return {k for t in self.titles.get(p, ()) for k in prefix(title_key(t), THRESHOLD)}
 
-    def read_citations(self, store: Store, nodes: set[str] | None = None) -> None:
+    def read_places(self, store: Store, binding: str = "") -> None:
+        """Where the nodes (of an inlined VALUES ``binding``: ?p, or (?p ?doc)) are cited."""
         refs: dict[str, set[str]] = {}
-        for r in select(store, PLACES % (values("p", nodes) if nodes is not None else "")):
+        for r in select(store, PLACES % binding):
             refs.setdefault(r["p"], set()).add(r["r"])
             place = (r["doc"], r["line"]) if r["line"] is not None else (r["doc"], r["page"], r["text"])
             self.places.setdefault(r["p"], set()).add(place)
-        for p in refs:
-            self.cited[p] = len(refs[p])
+        if not binding:
+            self.cited = {p: len(rs) for p, rs in refs.items()}
 
 
 def read_titled(store: Store, nodes: set[str] | None = None) -> dict[str, list[str]]:
@@ -142,13 +140,6 @@ def read_titled(store: Store, nodes: set[str] | None = None) -> dict[str, list[s
     for r in select(store, TITLED % (values("class", classes), values("p", nodes) if nodes is not None else "")):
         titles.setdefault(r["p"], set()).add(r["title"])
     return {p: sorted(ts) for p, ts in titles.items()}
-
-
-def read_titles(store: Store, nodes: set[str]) -> Titles:
-    """These nodes, those of them that are title nodes some document cites."""
-    titled = read_titled(store, nodes)
-    cited = {r["p"] for r in select(store, CITED % values("p", titled))} if titled else set()
-    return Titles(titles={p: ts for p, ts in titled.items() if p in cited})
 
 
 def best(ta: list[str], tb: list[str]) -> tuple[str, str, float]:
@@ -172,12 +163,13 @@ def why_not(ta: str, tb: str, sim: float, same_line: Callable[[], bool]) -> str 
     return None
 
 
-def variant_triples(a: str, b: str, ta: str, tb: str, sim: float, facts: Titles) -> tuple[Variant, list[Triple]]:
-    cited = facts.cited
+def variant(a: str, b: str, ta: str, tb: str, sim: float, cited: dict[str, int]) -> tuple[Variant, str, list[Triple]]:
+    """The variant, its bk:TitleVariant node and their triples but the documents the node rests on
+    (every document citing either title)."""
     (v, tv), (o, to) = sorted([(a, ta), (b, tb)], key=lambda x: (cited.get(x[0], 0), len(title_key(x[1])), x[0]))
     node = iri.link("title-variant", v, o)
     vv, oo = URIRef(v), URIRef(o)
-    triples: list[Triple] = [
+    return Variant(v, o, sim, tv, to), str(node), [
         (vv, BK.probableVariantOf, oo),
         (node, RDF.type, BK.TitleVariant),
         (node, BK.variant, vv),
@@ -188,32 +180,38 @@ def variant_triples(a: str, b: str, ta: str, tb: str, sim: float, facts: Titles)
             f"times): title similarity {sim:.3f} (difflib ratio over characters; threshold {THRESHOLD})"
         )),
     ]
-    docs = sorted({p[0] for p in facts.places.get(v, set()) | facts.places.get(o, set())})
-    triples += [(node, PROV.wasDerivedFrom, URIRef(d)) for d in docs]
-    return Variant(v, o, sim, tv, to), triples
 
 
-def judge(store: Store | None, facts: Titles, pairs: set[tuple[str, str]], near: float) -> TitleLinks:
-    """The variants among ``pairs``; with ``store``, the citations of the nodes of the pairs that pass
-    every rule but the one on citations are read first (the others' never are)."""
+@dataclass
+class Judged:
+    variants: list[Variant] = field(default_factory=list)
+    links: dict[str, tuple[list[Triple], tuple[str, str]]] = field(default_factory=dict)  # node → (triples, (v, o))
+    rejected: list[tuple[float, str, str, str]] = field(default_factory=list)
+
+
+def judge(
+    titles: dict[str, list[str]], pairs: set[tuple[str, str]], near: float,
+    cited: Callable[[set[str]], dict[str, int]], same_line: Callable[[list[tuple[str, str]]], set[tuple[str, str]]],
+) -> Judged:
+    """The variants among ``pairs``: counts (``cited``) and shared lines (``same_line``) are asked for
+    the pairs that pass every other rule only."""
     scored = []
     for a, b in sorted(pairs):
-        ta, tb, sim = best(facts.titles[a], facts.titles[b])
+        ta, tb, sim = best(titles[a], titles[b])
         if sim >= near:
             scored.append((a, b, ta, tb, sim))
-    if store is not None:
-        worth = {x for a, b, ta, tb, sim in scored for x in (a, b) if why_not(ta, tb, sim, lambda: False) is None}
-        if worth:
-            facts.read_citations(store, worth)
-    out = TitleLinks()
+    worth = [(a, b) for a, b, ta, tb, sim in scored if why_not(ta, tb, sim, lambda: False) is None]
+    counts = cited({x for pair in worth for x in pair}) if worth else {}
+    shared = same_line(worth) if worth else set()
+    out = Judged()
     for a, b, ta, tb, sim in scored:
-        why = why_not(ta, tb, sim, lambda: bool(facts.places.get(a, set()) & facts.places.get(b, set())))
+        why = why_not(ta, tb, sim, lambda: (a, b) in shared)
         if why:
             out.rejected.append((sim, ta, tb, why))
             continue
-        variant, triples = variant_triples(a, b, ta, tb, sim, facts)
-        out.variants.append(variant)
-        out.triples += triples
+        found, node, core = variant(a, b, ta, tb, sim, counts)
+        out.variants.append(found)
+        out.links[node] = (core, (found.variant, found.original))
     out.rejected.sort(key=lambda r: (-r[0], r[1], r[2]))
     return out
 
@@ -221,12 +219,17 @@ def judge(store: Store | None, facts: Titles, pairs: set[tuple[str, str]], near:
 def link_titles(store: Store, near: float = 0.7) -> TitleLinks:
     """The title variants in the store and the blocking records of its title nodes; ``rejected``
     lists the pairs scoring ``near`` or more that are not variants."""
-    titled = read_titled(store)
     facts = Titles()
-    facts.read_citations(store)
-    facts.titles = {p: ts for p, ts in titled.items() if p in facts.cited}
+    facts.read_places(store)
+    facts.titles = {p: ts for p, ts in read_titled(store).items() if p in facts.cited}
     keys = {p: [title_key(t) for t in ts] for p, ts in facts.titles.items()}
-    out = judge(None, facts, candidate_pairs(keys, min(near, THRESHOLD)), near)
+    judged = judge(
+        facts.titles, candidate_pairs(keys, min(near, THRESHOLD)), near, lambda _: facts.cited,
+        lambda pairs: {(a, b) for a, b in pairs if facts.places.get(a, set()) & facts.places.get(b, set())},
+    )
+    out = TitleLinks(variants=judged.variants, rejected=judged.rejected)
+    for node, (core, (v, o)) in judged.links.items():
+        out.triples += core + rests(node, {p[0] for p in facts.places.get(v, set()) | facts.places.get(o, set())})
     docs: dict[str, set[str]] = {}
     for r in select(store, DESCRIBED % ""):
         docs.setdefault(r["p"], set()).add(r["doc"])
@@ -236,36 +239,78 @@ def link_titles(store: Store, near: float = 0.7) -> TitleLinks:
     return out
 
 
+def _cited(store: Store, nodes: set[str]) -> dict[str, int]:
+    rows = select(store, f"""
+SELECT ?p (COUNT(DISTINCT ?r) AS ?n) WHERE {{ {values("p", nodes)} GRAPH ?doc {{ ?r bk:refersTo ?p ; prov:wasDerivedFrom ?doc }} }}
+GROUP BY ?p""")
+    return {r["p"]: int(r["n"]) for r in rows}
+
+
+def _same_line(store: Store, pairs: list[tuple[str, str]], cited: dict[str, int]) -> set[tuple[str, str]]:
+    """The pairs cited in one line of one document: every citation of the rarer title of each pair,
+    and the other's in those documents only (a popular law's thousand citations are never read)."""
+    rarer = {pair: min(pair, key=lambda x: (cited.get(x, 0), x)) for pair in pairs}
+    facts = Titles()
+    facts.read_places(store, values("p", set(rarer.values())))
+    wanted = {
+        (other, place[0]) for pair, rare in rarer.items() for other in pair if other != rare
+        for place in facts.places.get(rare, ())
+    }
+    if wanted:
+        facts.read_places(store, pairs_of("p", "doc", wanted))
+    return {(a, b) for a, b in pairs if facts.places.get(a, set()) & facts.places.get(b, set())}
+
+
 def relink_titles(
     store: Store, changed: set[str], resting: dict[str, tuple[str | None, set[str]]],
-) -> tuple[list[Triple], TitleLinks]:
-    """(triples to remove, links to add) for the title variants after ``changed`` documents changed:
-    the titles they describe or cite now or did before, each compared with the nodes sharing a key."""
+) -> tuple[list[Triple], list[Triple], list[Variant]]:
+    """(remove, add, the variants computed again) after ``changed`` documents changed: the titles
+    they describe or cite now or did before, each compared with the nodes sharing a key."""
     former = {x for n, (x, _) in resting.items() if kind_of(n) == TITLE}
     now: dict[str, set[str]] = {}  # title node → the changed documents describing or citing it
+    citing: dict[str, set[str]] = {}  # … citing it
     if changed:
         for r in select(store, DESCRIBED % values("doc", changed)):
             now.setdefault(r["p"], set()).add(r["doc"])
-        for r in select(store, f"SELECT ?p ?doc WHERE {{ {values('doc', changed)} GRAPH ?doc {{ ?r bk:refersTo ?p }} }}"):
+        for r in select(store, f"SELECT DISTINCT ?p ?doc WHERE {{ {values('doc', changed)} GRAPH ?doc {{ ?r bk:refersTo ?p }} }}"):
             now.setdefault(r["p"], set()).add(r["doc"])
+            citing.setdefault(r["p"], set()).add(r["doc"])
     stale = former | set(now)
-    facts = read_titles(store, stale) if stale else Titles()
-    found = lookup(store, TITLE, set().union(*(facts.keys(p) for p in facts.titles))) if facts.titles else {}
+    titled = read_titled(store, stale) if stale else {}
+    cited_now = {r["p"] for r in select(store, CITED % values("p", titled))} if titled else set()
+    titles = {p: ts for p, ts in titled.items() if p in cited_now}
+    keys_of = {p: {k for t in ts for k in prefix(title_key(t), THRESHOLD)} for p, ts in titles.items()}
+    found = lookup(store, TITLE, set().union(*keys_of.values())) if titles else {}
     others = {x for x in found if x not in stale}  # their records are current: cited title nodes
     if others:
-        facts.titles.update(read_titled(store, others))
-    keys = {p: [title_key(t) for t in ts] for p, ts in facts.titles.items()}
-    out = judge(store, facts, {(a, b) for a, b in candidate_pairs(keys, THRESHOLD) if a in stale or b in stale}, THRESHOLD)
+        titles.update(read_titled(store, others))
+    keys = {p: [title_key(t) for t in ts] for p, ts in titles.items()}
+    pairs = {(a, b) for a, b in candidate_pairs(keys, THRESHOLD) if a in stale or b in stale}
+    counts: dict[str, int] = {}
 
-    drop = {n for n, (x, _) in resting.items() if x is None and kind_of(n) == "title-variant"}
+    def cited(nodes: set[str]) -> dict[str, int]:
+        counts.update(_cited(store, nodes))
+        return counts
+
+    judged = judge(titles, pairs, THRESHOLD, cited, lambda ps: _same_line(store, ps, counts))
+
+    old = {n for n, (x, _) in resting.items() if x is None and kind_of(n) == "title-variant"}
     if stale:
         rows = select(store, f"""
 SELECT ?n WHERE {{ {values("t", stale)} GRAPH {LINKS} {{ {{ ?n bk:variant ?t }} UNION {{ ?n bk:variantOf ?t }} }} }}""")
-        drop |= {r["n"] for r in rows}
+        old |= {r["n"] for r in rows}
+
+    def docs_of(nodes: set[str]) -> dict[str, set[str]]:
+        rows = select(store, f"SELECT DISTINCT ?p ?doc WHERE {{ {values('p', nodes)} GRAPH ?doc {{ ?r bk:refersTo ?p ; prov:wasDerivedFrom ?doc }} }}")
+        out: dict[str, set[str]] = {}
+        for r in rows:
+            out.setdefault(r["p"], set()).add(r["doc"])
+        return out
+
+    remove, add = relink(store, judged.links, old, resting, docs_of, citing)
     recs = {n: docs for n, (x, docs) in resting.items() if x is not None and kind_of(n) == TITLE}
-    gone, came = rewrite(store, TITLE, {p: (p in facts.titles, facts.keys(p), now.get(p, set())) for p in stale}, recs)
-    out.triples += came
-    return link_triples(store, drop) + gone, out
+    gone, came = rewrite(store, TITLE, {p: (p in titles, keys_of.get(p, set()), now.get(p, set())) for p in stale}, recs)
+    return remove + gone, add + came, judged.variants
 
 
 def _full(title: str) -> bool:

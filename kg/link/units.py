@@ -29,17 +29,17 @@ from rdflib.namespace import OWL
 
 from kg import iri
 from kg.extract.regions import region_of
-from kg.link.common import ENTITIES, LINKS, kind_of, link_triples, select, statement, values
+from kg.link.common import ENTITIES, LINKS, kind_of, relink, rests, select, statement, values
 from kg.link.records import UNIT, lookup, record_triples, rewrite
 from kg.store import Store, Triple
 
 NAMES = """
-SELECT ?u ?name ?how ?dept WHERE { %s
-  GRAPH %s {
-    ?u a bk:BudgetUnit .
-    OPTIONAL { { ?u rdfs:label ?name BIND("rdfs:label" AS ?how) } UNION { ?u skos:altLabel ?name BIND("skos:altLabel" AS ?how) } }
-    BIND(EXISTS { ?u a bk:Department } AS ?dept)
-  }
+SELECT ?u ?name ?how ?dept WHERE { %(values)s
+  GRAPH %(g)s { ?u a bk:BudgetUnit }
+  OPTIONAL { GRAPH %(g)s {
+    { ?u rdfs:label ?name BIND("rdfs:label" AS ?how) } UNION { ?u skos:altLabel ?name BIND("skos:altLabel" AS ?how) }
+  } }
+  BIND(EXISTS { GRAPH %(g)s { ?u a bk:Department } } AS ?dept)
 }"""
 DOCS = "SELECT ?u ?doc WHERE { %s GRAPH %s { ?u a bk:BudgetUnit ; prov:wasDerivedFrom ?doc } }"
 NESTED = "SELECT ?a ?b WHERE { %s GRAPH %s { ?a a bk:BudgetUnit ; org:subOrganizationOf+ ?b } }"
@@ -70,10 +70,12 @@ class UnitLinks:
     canonical: dict[str, str] = field(default_factory=dict)  # unit IRI → the smallest IRI of its sameAs group
     pairs: list[tuple[str, str]] = field(default_factory=list)  # (a, b), a < b, linked by owl:sameAs
     groups: dict[str, list[str]] = field(default_factory=dict)  # smallest IRI → the group's members
+    links: dict[str, tuple[list[Triple], tuple[str, str]]] = field(default_factory=dict)  # node → (triples but
+    # the documents it rests on, the two units whose documents those are)
 
 
 def read_names(store: Store, into: Units, nodes: set[str] | None = None) -> None:
-    for r in select(store, NAMES % (values("u", nodes) if nodes is not None else "", ENTITIES)):
+    for r in select(store, NAMES % {"values": values("u", nodes) if nodes is not None else "", "g": ENTITIES}):
         into.names.setdefault(r["u"], [])
         if r["name"] is not None:
             into.names[r["u"]].append((r["name"], r["how"]))
@@ -148,10 +150,9 @@ def link(units: Units) -> UnitLinks:
                 else f"the same unit through the other names of its group ({'、'.join(f'<{m}>' for m in members)})"
             )
             text += " (names compared by kg.iri.key; only full names, starting with their region, count)"
-            docs = sorted(units.docs.get(a, set()) | units.docs.get(b, set()))
             for s, o in ((a, b), (b, a)):
-                _, triples = statement("same-unit", s, OWL.sameAs, o, 1.0, text, docs)
-                out.triples += triples
+                node, core = statement("same-unit", s, OWL.sameAs, o, 1.0, text, [])
+                out.links[str(node)] = (core, (a, b))
             out.pairs.append((a, b))
     return out
 
@@ -163,6 +164,8 @@ def link_units(store: Store) -> UnitLinks:
     units.docs = read_docs(store)
     units.nested = {frozenset(p) for p in read_nested(store)}
     out = link(units)
+    for node, (core, (a, b)) in out.links.items():
+        out.triples += core + rests(node, units.docs.get(a, set()) | units.docs.get(b, set()))
     for u in sorted(units.names):
         out.triples += record_triples(UNIT, u, units.keys(u), units.docs.get(u, ()))
     return out
@@ -213,14 +216,12 @@ def relink_units(store: Store, changed: set[str], resting: dict[str, tuple[str |
             read_names(store, units, new)
             known |= new
     units.nested = {frozenset((a, b)) for a, b in read_nested(store, known) if b in known} if known else set()
-    grouped = {u for u in units.names if units.keys(u)}
-    units.docs = read_docs(store, grouped) if grouped else {}
     links = link(units)
 
     drop = {str(iri.link("same-unit", a, b)) for a, bs in old.items() for b in bs}
     drop |= {n for n, (x, _) in resting.items() if x is None and kind_of(n) == "same-unit"}
-    remove = link_triples(store, drop)
+    remove, add = relink(store, links.links, drop, resting, lambda ends: read_docs(store, ends), now)
     recs = {n: docs for n, (x, docs) in resting.items() if x is not None and kind_of(n) == UNIT}
     gone, came = rewrite(store, UNIT, {u: (u in units.names, units.keys(u), now.get(u, set())) for u in stale}, recs)
     moved = {u for u in known if old.get(u, set()) | {u} != set(links.groups.get(links.canonical.get(u, u), [u]))}
-    return UnitChange(remove + gone, links.triples + came, links, moved)
+    return UnitChange(remove + gone, add + came, links, moved)
