@@ -56,7 +56,7 @@ def lookup(store: Store, kind: str, keys: Iterable[str]) -> dict[str, set[str]]:
         return {}
     rows = select(store, f"""
 SELECT ?r ?x ?k WHERE {{ {values("k", map(Literal, keys))}
-  GRAPH {LINKS} {{ ?r bk:blockingKey ?k ; bk:recordOf ?x }}
+  GRAPH {LINKS} {{ ?r bk:blockingKey ?k }} GRAPH {LINKS} {{ ?r bk:recordOf ?x }}
 }}""")
     out: dict[str, set[str]] = {}
     for r in rows:

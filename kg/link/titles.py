@@ -55,16 +55,16 @@ FULL_PREFIX = "中华人民共和国"
 CLASSES = f"SELECT ?class WHERE {{ GRAPH {ONTOLOGY} {{ ?class rdfs:subClassOf+ bk:PolicyDocument }} }}"
 TITLED = f"""
 SELECT DISTINCT ?p ?title WHERE {{ %s %s
-  {{ GRAPH {ENTITIES} {{ ?p a ?class }} }} UNION {{ GRAPH {LAWS} {{ ?p a ?class }} }}
-  {{ GRAPH {ENTITIES} {{ ?p dcterms:title ?title }} }} UNION {{ GRAPH {LAWS} {{ ?p dcterms:title ?title }} }}
+  {{ GRAPH {ENTITIES} {{ ?p a ?class ; dcterms:title ?title }} }} UNION {{ GRAPH {LAWS} {{ ?p a ?class ; dcterms:title ?title }} }}
   FILTER NOT EXISTS {{ GRAPH {ENTITIES} {{ ?p bk:docNumber ?number }} }}
 }}"""
 CITED = "SELECT ?p WHERE { %s FILTER EXISTS { GRAPH ?doc { ?r bk:refersTo ?p } } }"
-DESCRIBED = f"SELECT ?p ?doc WHERE {{ %s GRAPH {ENTITIES} {{ ?p prov:wasDerivedFrom ?doc ; dcterms:title ?title }} }}"
-# the references citing them, each in its document's own graph
+DESCRIBED = f"SELECT DISTINCT ?p ?doc WHERE {{ %s GRAPH {ENTITIES} {{ ?p prov:wasDerivedFrom ?doc }} GRAPH {ENTITIES} {{ ?p dcterms:title ?title }} }}"
+# the references citing them, each in its document's own graph (one pattern a GRAPH block: with
+# several, Oxigraph 0.5 may start from the one that binds nothing)
 PLACES = """
 SELECT ?p ?r ?doc ?line ?page ?text WHERE { %s
-  GRAPH ?doc { ?r bk:refersTo ?p ; prov:wasDerivedFrom ?doc }
+  GRAPH ?doc { ?r bk:refersTo ?p }
   OPTIONAL { GRAPH ?doc { ?r bk:sourceLine ?line } }
   OPTIONAL { GRAPH ?doc { ?r bk:sourcePage ?page } }
   OPTIONAL { GRAPH ?doc { ?r bk:sourceText ?text } }
@@ -137,7 +137,7 @@ def read_titled(store: Store, nodes: set[str] | None = None) -> dict[str, list[s
     """Policy nodes (all, or these) with a title and no number: node → titles."""
     classes = {str(BK.PolicyDocument)} | {r["class"] for r in select(store, CLASSES)}
     titles: dict[str, set[str]] = {}
-    for r in select(store, TITLED % (values("class", classes), values("p", nodes) if nodes is not None else "")):
+    for r in select(store, TITLED % (values("p", nodes) if nodes is not None else "", values("class", classes))):
         titles.setdefault(r["p"], set()).add(r["title"])
     return {p: sorted(ts) for p, ts in titles.items()}
 
@@ -241,21 +241,25 @@ def link_titles(store: Store, near: float = 0.7) -> TitleLinks:
 
 def _cited(store: Store, nodes: set[str]) -> dict[str, int]:
     rows = select(store, f"""
-SELECT ?p (COUNT(DISTINCT ?r) AS ?n) WHERE {{ {values("p", nodes)} GRAPH ?doc {{ ?r bk:refersTo ?p ; prov:wasDerivedFrom ?doc }} }}
+SELECT ?p (COUNT(?r) AS ?n) WHERE {{ {values("p", nodes)} GRAPH ?doc {{ ?r bk:refersTo ?p }} }}
 GROUP BY ?p""")
     return {r["p"]: int(r["n"]) for r in rows}
 
 
-def _same_line(store: Store, pairs: list[tuple[str, str]], cited: dict[str, int]) -> set[tuple[str, str]]:
-    """The pairs cited in one line of one document: every citation of the rarer title of each pair,
-    and the other's in those documents only (a popular law's thousand citations are never read)."""
-    rarer = {pair: min(pair, key=lambda x: (cited.get(x, 0), x)) for pair in pairs}
+def _same_line(
+    store: Store, pairs: list[tuple[str, str]], cited: dict[str, int], linked: set[frozenset[str]], changed: set[str],
+) -> set[tuple[str, str]]:
+    """The pairs cited in one line of one document. A pair that was ``linked`` shared no line before:
+    only the ``changed`` documents are read. Any other: every citation of its rarer title, and the
+    other's in those documents only (a popular law's thousand citations are never read)."""
+    rarer = {pair: min(pair, key=lambda x: (cited.get(x, 0), x)) for pair in pairs if frozenset(pair) not in linked}
     facts = Titles()
-    facts.read_places(store, values("p", set(rarer.values())))
+    if rarer:
+        facts.read_places(store, values("p", set(rarer.values())))
     wanted = {
         (other, place[0]) for pair, rare in rarer.items() for other in pair if other != rare
         for place in facts.places.get(rare, ())
-    }
+    } | {(x, d) for pair in pairs if frozenset(pair) in linked for x in pair for d in changed}
     if wanted:
         facts.read_places(store, pairs_of("p", "doc", wanted))
     return {(a, b) for a, b in pairs if facts.places.get(a, set()) & facts.places.get(b, set())}
@@ -292,22 +296,25 @@ def relink_titles(
         counts.update(_cited(store, nodes))
         return counts
 
-    judged = judge(titles, pairs, THRESHOLD, cited, lambda ps: _same_line(store, ps, counts))
-
-    old = {n for n, (x, _) in resting.items() if x is None and kind_of(n) == "title-variant"}
+    old: dict[str, frozenset[str]] = {}  # the variant links of the titles computed again → their two titles
     if stale:
         rows = select(store, f"""
-SELECT ?n WHERE {{ {values("t", stale)} GRAPH {LINKS} {{ {{ ?n bk:variant ?t }} UNION {{ ?n bk:variantOf ?t }} }} }}""")
-        old |= {r["n"] for r in rows}
+SELECT ?n ?v ?o WHERE {{ {values("t", stale)}
+  GRAPH {LINKS} {{ {{ ?n bk:variant ?t }} UNION {{ ?n bk:variantOf ?t }} }}
+  GRAPH {LINKS} {{ ?n bk:variant ?v }} GRAPH {LINKS} {{ ?n bk:variantOf ?o }}
+}}""")
+        old = {r["n"]: frozenset((r["v"], r["o"])) for r in rows}
+    judged = judge(titles, pairs, THRESHOLD, cited, lambda ps: _same_line(store, ps, counts, set(old.values()), changed))
 
     def docs_of(nodes: set[str]) -> dict[str, set[str]]:
-        rows = select(store, f"SELECT DISTINCT ?p ?doc WHERE {{ {values('p', nodes)} GRAPH ?doc {{ ?r bk:refersTo ?p ; prov:wasDerivedFrom ?doc }} }}")
+        rows = select(store, f"SELECT DISTINCT ?p ?doc WHERE {{ {values('p', nodes)} GRAPH ?doc {{ ?r bk:refersTo ?p }} }}")
         out: dict[str, set[str]] = {}
         for r in rows:
             out.setdefault(r["p"], set()).add(r["doc"])
         return out
 
-    remove, add = relink(store, judged.links, old, resting, docs_of, citing)
+    gone = {n for n, (x, _) in resting.items() if x is None and kind_of(n) == "title-variant"}
+    remove, add = relink(store, judged.links, set(old) | gone, resting, docs_of, citing)
     recs = {n: docs for n, (x, docs) in resting.items() if x is not None and kind_of(n) == TITLE}
     gone, came = rewrite(store, TITLE, {p: (p in titles, keys_of.get(p, set()), now.get(p, set())) for p in stale}, recs)
     return remove + gone, add + came, judged.variants

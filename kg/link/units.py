@@ -41,8 +41,9 @@ SELECT ?u ?name ?how ?dept WHERE { %(values)s
   } }
   BIND(EXISTS { GRAPH %(g)s { ?u a bk:Department } } AS ?dept)
 }"""
-DOCS = "SELECT ?u ?doc WHERE { %s GRAPH %s { ?u a bk:BudgetUnit ; prov:wasDerivedFrom ?doc } }"
-NESTED = "SELECT ?a ?b WHERE { %s GRAPH %s { ?a a bk:BudgetUnit ; org:subOrganizationOf+ ?b } }"
+# (one pattern a GRAPH block: with several, Oxigraph 0.5 may start from the one that binds nothing)
+DOCS = "SELECT ?u ?doc WHERE { %s GRAPH %s { ?u prov:wasDerivedFrom ?doc } GRAPH %s { ?u a bk:BudgetUnit } }"
+NESTED = "SELECT ?a ?b WHERE { %s GRAPH %s { ?a org:subOrganizationOf+ ?b } GRAPH %s { ?a a bk:BudgetUnit } }"
 SAME = "SELECT ?a ?b WHERE { %s GRAPH %s { ?a owl:sameAs ?b } }"
 
 
@@ -84,14 +85,14 @@ def read_names(store: Store, into: Units, nodes: set[str] | None = None) -> None
 
 def read_docs(store: Store, nodes: set[str] | None = None) -> dict[str, set[str]]:
     docs: dict[str, set[str]] = {}
-    for r in select(store, DOCS % (values("u", nodes) if nodes is not None else "", ENTITIES)):
+    for r in select(store, DOCS % (values("u", nodes) if nodes is not None else "", ENTITIES, ENTITIES)):
         docs.setdefault(r["u"], set()).add(r["doc"])
     return docs
 
 
 def read_nested(store: Store, nodes: set[str] | None = None) -> list[tuple[str, str]]:
     """(a, b) with a nested in b (org:subOrganizationOf+), a among ``nodes`` (every unit when None)."""
-    rows = select(store, NESTED % (values("a", nodes) if nodes is not None else "", ENTITIES))
+    rows = select(store, NESTED % (values("a", nodes) if nodes is not None else "", ENTITIES, ENTITIES))
     return [(r["a"], r["b"]) for r in rows]
 
 
@@ -192,7 +193,7 @@ def relink_units(store: Store, changed: set[str], resting: dict[str, tuple[str |
     former = {x for n, (x, _) in resting.items() if kind_of(n) == UNIT}
     now: dict[str, set[str]] = {}
     if changed:
-        rows = select(store, f"SELECT ?u ?d WHERE {{ {values('d', changed)} GRAPH {ENTITIES} {{ ?u prov:wasDerivedFrom ?d ; a bk:BudgetUnit }} }}")
+        rows = select(store, f"SELECT ?u ?d WHERE {{ {values('d', changed)} GRAPH {ENTITIES} {{ ?u prov:wasDerivedFrom ?d }} GRAPH {ENTITIES} {{ ?u a bk:BudgetUnit }} }}")
         for r in rows:
             now.setdefault(r["u"], set()).add(r["d"])
     stale = former | set(now)  # nodes whose records may be out of date
