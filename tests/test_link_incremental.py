@@ -96,7 +96,8 @@ def test_the_corpus_links(corpus):
         ("中华人民共和国政府信息条例", "中华人民共和国政府信息公幵条例", 0.857),
         ("中华人民共和国政府信息条例", "中华人民共和国政府信息公开条例", 0.857),
     ]
-    kinds = store.select(f"SELECT ?t (COUNT(?n) AS ?n) WHERE {{ GRAPH <{iri.LINKS}> {{ ?n a ?t }} }} GROUP BY ?t ORDER BY ?t")
+    kinds = store.select(
+        f"SELECT ?t (COUNT(?n) AS ?n) WHERE {{ GRAPH <{iri.LINKS}> {{ ?n a ?t }} }} GROUP BY ?t ORDER BY ?t")
     assert [(r["t"].rsplit("#", 1)[1], r["n"]) for r in kinds] == [
         ("Statement", 18), ("BlockingRecord", 63), ("TitleVariant", 3)]
     assert report.triples == len(_links(store)) == 663
@@ -196,7 +197,9 @@ def test_the_document_citing_two_titles_in_one_line_keeps_them_apart_while_it_is
         for n, (p, line) in enumerate(cites, start=1):
             r = iri.under(d, "ref", n)
             refs += [(r, BK.refersTo, p), (r, PROV.wasDerivedFrom, d), (r, BK.sourceLine, Literal(line))]
-        shared = [x for p, _ in cites for x in [(p, RDF.type, BK.PolicyDocument), (p, DCTERMS.title, Literal(t1 if p == p1 else t2))]]
+        title = {p1: t1, p2: t2}
+        shared = [t for p, _ in cites for t in (
+            (p, RDF.type, BK.PolicyDocument), (p, DCTERMS.title, Literal(title[p])))]
         _doc(store, file, shared, refs)
 
     store = _store()
@@ -251,7 +254,8 @@ def test_a_document_joining_two_units_links_their_projects():
     assert store.select("SELECT ?p WHERE { ?p bk:predecessor ?q }") == []
     _doc(store, "c.txt", _unit("示范市乙中心", "示范市甲中心"))
     rows = store.select("SELECT ?p ?q WHERE { ?p bk:predecessor ?q }")
-    assert rows == [{"p": str(iri.under(iri.document("b.txt"), "project", 1)), "q": str(iri.under(iri.document("a.txt"), "project", 1))}]
+    project = {f: str(iri.under(iri.document(f), "project", 1)) for f in ("a.txt", "b.txt")}
+    assert rows == [{"p": project["b.txt"], "q": project["a.txt"]}]
     _same_as_whole(store)
     assert store.remove_document("c.txt")
     assert store.select("SELECT ?p WHERE { ?p bk:predecessor ?q }") == []

@@ -174,7 +174,8 @@ def relink_projects(
     touched = read_projects(store, values("doc", changed)) if changed else []
     ends = {str(t[0]): str(t[2]) for t in remove if t[1] == BK.predecessor}  # successor → predecessor
     docs = {str(o) for s, p, o in remove if str(s) in gone and p == PROV.wasDerivedFrom}
-    now = {p.iri: p for p in read_projects(store, values("doc", docs), values("p", set(ends) | set(ends.values())))} if ends else {}
+    ended = read_projects(store, values("doc", docs), values("p", set(ends) | set(ends.values()))) if ends else []
+    now = {p.iri: p for p in ended}
     resolve({p.unit for p in touched} | {p.unit for p in now.values()} | units.moved)
     for p in touched:
         touch(p.unit, p.year)
@@ -191,7 +192,8 @@ def relink_projects(
     for c, partners in same_as(store, {c for c in since if c not in units.links.groups}).items():
         members[c] |= partners
     everyone = set().union(*members.values()) if members else set()
-    pairs = select(store, f"SELECT ?u ?doc WHERE {{ {values('u', everyone)} GRAPH {ENTITIES} {{ ?u prov:wasDerivedFrom ?doc }} }}") if everyone else []
+    derived = f"SELECT ?u ?doc WHERE {{ {values('u', everyone)} GRAPH {ENTITIES} {{ ?u prov:wasDerivedFrom ?doc }} }}"
+    pairs = select(store, derived) if everyone else []
     projects = read_projects(store, pairs_of("unit", "doc", [(r["u"], r["doc"]) for r in pairs])) if pairs else []
     resolve({p.unit for p in projects})
     out = ProjectLinks()
@@ -203,6 +205,7 @@ def relink_projects(
             out.pairs += found.pairs
             successors |= {p.iri for p in block if since[c] is None or p.year >= since[c]}
     if successors:
-        old = select(store, f"SELECT ?p ?q WHERE {{ {values('p', successors)} GRAPH {LINKS} {{ ?p bk:predecessor ?q }} }}")
+        before = f"SELECT ?p ?q WHERE {{ {values('p', successors)} GRAPH {LINKS} {{ ?p bk:predecessor ?q }} }}"
+        old = select(store, before)
         remove += link_triples(store, {str(iri.link("predecessor", r["p"], r["q"])) for r in old} - gone)
     return remove, out

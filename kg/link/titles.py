@@ -55,11 +55,16 @@ FULL_PREFIX = "中华人民共和国"
 CLASSES = f"SELECT ?class WHERE {{ GRAPH {ONTOLOGY} {{ ?class rdfs:subClassOf+ bk:PolicyDocument }} }}"
 TITLED = f"""
 SELECT DISTINCT ?p ?title WHERE {{ %s %s
-  {{ GRAPH {ENTITIES} {{ ?p a ?class ; dcterms:title ?title }} }} UNION {{ GRAPH {LAWS} {{ ?p a ?class ; dcterms:title ?title }} }}
+  {{ GRAPH {ENTITIES} {{ ?p a ?class ; dcterms:title ?title }} }}
+  UNION {{ GRAPH {LAWS} {{ ?p a ?class ; dcterms:title ?title }} }}
   FILTER NOT EXISTS {{ GRAPH {ENTITIES} {{ ?p bk:docNumber ?number }} }}
 }}"""
 CITED = "SELECT ?p WHERE { %s FILTER EXISTS { GRAPH ?doc { ?r bk:refersTo ?p } } }"
-DESCRIBED = f"SELECT DISTINCT ?p ?doc WHERE {{ %s GRAPH {ENTITIES} {{ ?p prov:wasDerivedFrom ?doc }} GRAPH {ENTITIES} {{ ?p dcterms:title ?title }} }}"
+DESCRIBED = f"""
+SELECT DISTINCT ?p ?doc WHERE {{ %s
+  GRAPH {ENTITIES} {{ ?p prov:wasDerivedFrom ?doc }} GRAPH {ENTITIES} {{ ?p dcterms:title ?title }}
+}}"""
+CITING = "SELECT DISTINCT ?p ?doc WHERE { %s GRAPH ?doc { ?r bk:refersTo ?p } }"
 # the references citing them, each in its document's own graph (one pattern a GRAPH block: with
 # several, Oxigraph 0.5 may start from the one that binds nothing)
 PLACES = """
@@ -276,7 +281,7 @@ def relink_titles(
     if changed:
         for r in select(store, DESCRIBED % values("doc", changed)):
             now.setdefault(r["p"], set()).add(r["doc"])
-        for r in select(store, f"SELECT DISTINCT ?p ?doc WHERE {{ {values('doc', changed)} GRAPH ?doc {{ ?r bk:refersTo ?p }} }}"):
+        for r in select(store, CITING % values("doc", changed)):
             now.setdefault(r["p"], set()).add(r["doc"])
             citing.setdefault(r["p"], set()).add(r["doc"])
     stale = former | set(now)
@@ -304,10 +309,11 @@ SELECT ?n ?v ?o WHERE {{ {values("t", stale)}
   GRAPH {LINKS} {{ ?n bk:variant ?v }} GRAPH {LINKS} {{ ?n bk:variantOf ?o }}
 }}""")
         old = {r["n"]: frozenset((r["v"], r["o"])) for r in rows}
-    judged = judge(titles, pairs, THRESHOLD, cited, lambda ps: _same_line(store, ps, counts, set(old.values()), changed))
+    linked = set(old.values())
+    judged = judge(titles, pairs, THRESHOLD, cited, lambda ps: _same_line(store, ps, counts, linked, changed))
 
     def docs_of(nodes: set[str]) -> dict[str, set[str]]:
-        rows = select(store, f"SELECT DISTINCT ?p ?doc WHERE {{ {values('p', nodes)} GRAPH ?doc {{ ?r bk:refersTo ?p }} }}")
+        rows = select(store, CITING % values("p", nodes))
         out: dict[str, set[str]] = {}
         for r in rows:
             out.setdefault(r["p"], set()).add(r["doc"])
@@ -316,7 +322,8 @@ SELECT ?n ?v ?o WHERE {{ {values("t", stale)}
     gone = {n for n, (x, _) in resting.items() if x is None and kind_of(n) == "title-variant"}
     remove, add = relink(store, judged.links, set(old) | gone, resting, docs_of, citing)
     recs = {n: docs for n, (x, docs) in resting.items() if x is not None and kind_of(n) == TITLE}
-    gone, came = rewrite(store, TITLE, {p: (p in titles, keys_of.get(p, set()), now.get(p, set())) for p in stale}, recs)
+    records = {p: (p in titles, keys_of.get(p, set()), now.get(p, set())) for p in stale}
+    gone, came = rewrite(store, TITLE, records, recs)
     return remove + gone, add + came, judged.variants
 
 

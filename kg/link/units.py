@@ -193,7 +193,10 @@ def relink_units(store: Store, changed: set[str], resting: dict[str, tuple[str |
     former = {x for n, (x, _) in resting.items() if kind_of(n) == UNIT}
     now: dict[str, set[str]] = {}
     if changed:
-        rows = select(store, f"SELECT ?u ?d WHERE {{ {values('d', changed)} GRAPH {ENTITIES} {{ ?u prov:wasDerivedFrom ?d }} GRAPH {ENTITIES} {{ ?u a bk:BudgetUnit }} }}")
+        rows = select(store, f"""
+SELECT ?u ?d WHERE {{ {values("d", changed)}
+  GRAPH {ENTITIES} {{ ?u prov:wasDerivedFrom ?d }} GRAPH {ENTITIES} {{ ?u a bk:BudgetUnit }}
+}}""")
         for r in rows:
             now.setdefault(r["u"], set()).add(r["d"])
     stale = former | set(now)  # nodes whose records may be out of date
