@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -164,6 +165,24 @@ class Quads:
         self.items.extend(ox.Quad(term(s), term(p), term(o), g) for s, p, o in triples)
 
 
+#: a read-only open that meets the writer's compaction half-way is tried again, this many times
+READ_ONLY_TRIES = 8
+
+
+def _open_read_only(path: Path) -> ox.Store:
+    """Open a store read-only while a writer may be compacting it: RocksDB lists the table files of
+    its manifest, and one that compaction deleted in between fails the open ("No such file"); the
+    next try reads the new manifest."""
+    for attempt in range(READ_ONLY_TRIES):
+        try:
+            return ox.Store.read_only(str(path))
+        except (OSError, RuntimeError) as e:
+            if "No such file" not in str(e) or attempt == READ_ONLY_TRIES - 1:
+                raise OSError(str(e)) from e
+            time.sleep(0.02 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
 class Store:
     """A budget-kg store on disk (``path``), or in memory when ``path`` is None."""
 
@@ -175,7 +194,7 @@ class Store:
             if self.path is None:
                 self._s = ox.Store()
             elif read_only:
-                self._s = ox.Store.read_only(str(self.path))
+                self._s = _open_read_only(self.path)
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._s = ox.Store(str(self.path))

@@ -18,7 +18,7 @@ from rdflib.namespace import ORG, RDF, RDFS, SKOS
 from kg import iri
 from kg.link import link_store
 from kg.map import map_extraction
-from kg.pipeline import load_reference_data, parse_file
+from kg.pipeline import extract_file, load_reference_data
 from kg.store import Store
 from kg.vocab import BK, DCTERMS, PROV
 
@@ -48,7 +48,7 @@ def corpus(tmp_path_factory, extraction):
     for name, text in texts.items():
         (folder / name).write_text(text, "utf-8")
     for path in [*(folder / n for n in texts), SAMPLE / DEMO2, *SAMPLE.glob("demo-001_*.txt")]:
-        out[path.name] = parse_file(path).mapped
+        out[path.name] = map_extraction(extract_file(path))
     for key in ("000", "001", "002", "003", "004"):
         m = map_extraction(extraction(key))
         out[m.file] = m
@@ -62,8 +62,7 @@ def _links(store: Store) -> set[tuple]:
 
 def _put(store: Store, mapped: list) -> None:
     for m in mapped:
-        store.replace_document(m.graphs(), iri.contrib_graph(m.file))
-    store.rebuild_entities()
+        store.replace_document(m.file, m.graphs(), m.contrib)
     link_store(store, {str(m.doc) for m in mapped})
 
 
@@ -85,8 +84,7 @@ def _store() -> Store:
 def test_the_corpus_links(corpus):
     store = _store()
     for m in corpus.values():
-        store.replace_document(m.graphs(), iri.contrib_graph(m.file))
-    store.rebuild_entities()
+        store.replace_document(m.file, m.graphs(), m.contrib)
     report = link_store(store)
     assert report.same_units == [(str(iri.unit("示范市政务服务中心")), str(iri.unit("示范市政务服务管理中心")))]
     # seed 000's ten projects (2025) ← its 2024 copy; demo-002's two a year, 2023 ← 2022 … 2025 ← 2024
@@ -144,8 +142,7 @@ def _doc(store: Store, file: str, shared: list[tuple], own: list[tuple] = ()) ->
     d = iri.document(file)
     contrib = list(shared) + [(s, PROV.wasDerivedFrom, d) for s in {t[0] for t in shared}]
     graph = [(d, RDF.type, BK.BudgetDocument), *own]
-    store.replace_document({d: graph, iri.contrib_graph(file): contrib}, iri.contrib_graph(file))
-    store.rebuild_entities()
+    store.replace_document(file, {d: graph}, contrib)
     link_store(store, {str(d)})
     return str(d)
 
