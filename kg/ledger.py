@@ -39,7 +39,8 @@ CREATE TABLE IF NOT EXISTS documents (
   sha256 TEXT NOT NULL,       -- its content
   path TEXT,                  -- where it was read from, last time
   state TEXT NOT NULL,        -- 'writing' while its graphs are being replaced, then 'stored'
-  changed TEXT NOT NULL       -- when (UTC, ISO 8601)
+  changed TEXT NOT NULL,      -- when (UTC, ISO 8601)
+  linked INTEGER NOT NULL DEFAULT 0  -- 1 once the link stage has seen this content
 );
 CREATE INDEX IF NOT EXISTS documents_sha ON documents (sha256);
 CREATE TABLE IF NOT EXISTS contributions (
@@ -82,6 +83,9 @@ class Ledger:
             self.db.execute("PRAGMA synchronous = NORMAL")
         if not read_only or folder is None:
             self.db.executescript(SCHEMA)
+            columns = {r[1] for r in self.db.execute("PRAGMA table_info(documents)")}
+            if "linked" not in columns:  # a ledger made before the link stage was incremental
+                self.db.execute("ALTER TABLE documents ADD COLUMN linked INTEGER NOT NULL DEFAULT 0")
         self.read_only = read_only
 
     def close(self) -> None:
@@ -111,12 +115,20 @@ class Ledger:
         self.db.execute(
             "INSERT INTO documents (file, sha256, path, state, changed) VALUES (?, ?, ?, 'writing', ?) "
             "ON CONFLICT (file) DO UPDATE SET sha256 = excluded.sha256, path = excluded.path, "
-            "state = 'writing', changed = excluded.changed",
+            "state = 'writing', changed = excluded.changed, linked = 0",
             (file, sha256, path, now()),
         )
 
     def finish(self, file: str) -> None:
         self.db.execute("UPDATE documents SET state = 'stored', changed = ? WHERE file = ?", (now(), file))
+
+    def unlinked(self) -> list[str]:
+        """Stored documents the link stage has not seen yet (an ingest cut short before its end)."""
+        return [r[0] for r in self._all("SELECT file FROM documents WHERE state = 'stored' AND linked = 0 ORDER BY file")]
+
+    def mark_linked(self, files) -> None:
+        with self._transaction():
+            self.db.executemany("UPDATE documents SET linked = 1 WHERE file = ?", ((f,) for f in files))
 
     def add_alias(self, alias: str, file: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO aliases (alias, file) VALUES (?, ?)", (alias, file))

@@ -459,8 +459,11 @@ def ingest(
     if batch:
         flush()
     t0 = time.perf_counter()
+    unlinked = store.ledger.unlinked()  # this run's, and those of a run cut short before its link stage
+    changed |= {str(iri.document(f)) for f in unlinked}
     if changed:
         link_store(store, changed)  # the link stage: what is the same across documents (id:graph/links)
+    store.ledger.mark_linked(unlinked)
     store.flush()
     report.stages = {"parse": waited, "store": stored, "link": time.perf_counter() - t0}
     report.seconds = time.perf_counter() - started

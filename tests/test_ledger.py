@@ -148,6 +148,7 @@ def test_kill_9_during_an_ingest_then_a_rerun_gives_the_clean_store(tmp_path):
     a, b = quads(store), quads(clean)
     links = f"<{iri.LINKS}>"  # as a quad prints its graph
     assert {q for q in a if q[3] != links} == {q for q in b if q[3] != links}
+    assert {q for q in a if q[3] == links} == {q for q in b if q[3] == links}  # the links too, whatever the order
 
 
 def _stored_rows(path: Path) -> int:
