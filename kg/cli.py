@@ -6,6 +6,7 @@ exit codes (1: a document or query failed; 2: wrong usage).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import tempfile
@@ -33,6 +34,13 @@ store_option = click.option(
 )
 
 
+endpoint_option = click.option(
+    "--endpoint", metavar="URL", default=None,
+    help="Ask this SPARQL 1.1 endpoint instead of a store (read-only; its default graph must be the union of "
+         "the named graphs: see the README).",
+)
+
+
 def _fail(e: KgError, code: int = 1):
     err.print(f"[red]error:[/red] {e}", markup=True)
     sys.exit(code)
@@ -45,6 +53,28 @@ def _open(store_dir: Path, must_exist: bool = True):
         err.print(f"[red]error:[/red] {store_dir}: no store here; run `kg ingest --store {store_dir} PATH…` first")
         sys.exit(1)
     return Store(store_dir)
+
+
+def _one_source(endpoint: str | None) -> None:
+    """Refuse --store given on the command line together with --endpoint."""
+    from click.core import ParameterSource
+
+    if endpoint is not None and click.get_current_context().get_parameter_source("store_dir") == ParameterSource.COMMANDLINE:
+        raise click.UsageError("give --store or --endpoint, not both")
+
+
+def _read(store_dir: Path, endpoint: str | None, read_only: bool = False):
+    """The store, or the SPARQL endpoint when one is given (checked at once: kg.remote.RemoteStore)."""
+    _one_source(endpoint)
+    if endpoint is None:
+        if read_only:
+            from kg.store import Store
+
+            return Store(store_dir, read_only=True)
+        return _open(store_dir)
+    from kg.remote import RemoteStore
+
+    return RemoteStore(endpoint)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -64,8 +94,17 @@ def main():
               help="Store nothing: print every fact extracted from each document with the page or line, table and row it came from.")
 @click.option("--strict", is_flag=True,
               help="A document read incompletely (a table its contents list not found or not read) is an error: not stored, exit code 1.")
+@click.option("--force", is_flag=True,
+              help="Parse and store every document again, even those stored already with the same content (skipped otherwise).")
+@click.option("--nquads", "nquads_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also write the store as N-Quads files into DIR, one per document and one per shared graph, "
+                   "for an engine's bulk loader (a file is rewritten only when it changes).")
+@click.option("--scheduler", metavar="URL",
+              help="Parse on the workers of this Dask scheduler (tcp://HOST:PORT) instead of local processes; "
+                   "the store is written here.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-def ingest(store_dir: Path, keep_personal: bool, jobs: int | None, explain: bool, strict: bool, paths: tuple[Path, ...]):
+def ingest(store_dir: Path, keep_personal: bool, jobs: int | None, explain: bool, strict: bool, force: bool,
+           nquads_dir: Path | None, scheduler: str | None, paths: tuple[Path, ...]):
     """Parse documents (text or PDF files, or folders) and store their graphs; a document that fails is reported and skipped.
 
     Ingesting a document again replaces its graph and nothing else. A document read incompletely is stored with a
@@ -74,6 +113,8 @@ def ingest(store_dir: Path, keep_personal: bool, jobs: int | None, explain: bool
     from kg.pipeline import default_jobs, ingest as run
     from kg.read import expand
 
+    if scheduler and (jobs or explain):
+        raise click.UsageError("--scheduler parses on a Dask cluster: it does not go with --jobs or --explain")
     files = expand(list(paths))
     if not files:
         err.print(f"[red]error:[/red] no documents under {' '.join(map(str, paths))} (expected .txt, .md or .pdf files)")
@@ -82,7 +123,7 @@ def ingest(store_dir: Path, keep_personal: bool, jobs: int | None, explain: bool
         _explain(files, keep_personal)
         return
     try:
-        with _open(store_dir, must_exist=False) as store, Progress(
+        with _cluster(scheduler) as cluster, _open(store_dir, must_exist=False) as store, Progress(
             TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
             TextColumn("{task.description}"), console=err, transient=True,
         ) as progress:
@@ -98,12 +139,29 @@ def ingest(store_dir: Path, keep_personal: bool, jobs: int | None, explain: bool
                 progress.console.print(f"[{colour}]{level}:[/{colour}] {escape(str(path))}: {escape(message)}", highlight=False)
 
             report = run(files, store, keep_personal=keep_personal, on_file=on_file, jobs=jobs or default_jobs(),
-                         on_note=on_note, strict=strict)
+                         on_note=on_note, strict=strict, force=force, parser=cluster.parsed if cluster else None)
+            if nquads_dir is not None:
+                from kg.export.bulk import write_nquads
+
+                written = write_nquads(store, nquads_dir)
     except KgError as e:
         _fail(e)
     out.print(f"ingested {report.summary()} → {store_dir}")
+    if nquads_dir is not None:
+        out.print(written.summary(), markup=False)
     if report.failed:
         sys.exit(1)
+
+
+def _cluster(address: str | None):
+    """The Dask cluster --scheduler names (:mod:`kg.cluster`, imported only then), or nothing."""
+    if address is None:
+        return contextlib.nullcontext()
+    try:
+        from kg.cluster import Cluster
+    except ImportError as e:
+        raise KgError(f"--scheduler needs the distributed package ({e}): pip install 'budget-kg[cluster]'") from e
+    return Cluster(address)
 
 
 def _explain(files: list[Path], keep_personal: bool) -> None:
@@ -142,13 +200,15 @@ def _param(text: str):
 
 @main.command()
 @store_option
+@endpoint_option
 @click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-e", "--expr", help="SPARQL text instead of a FILE.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "tsv"]), default="table", show_default=True,
               help="json is the W3C SPARQL 1.1 Query Results JSON format.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind a query variable: a string, an integer, or <IRI>. Repeatable.")
-def query(store_dir: Path, file: Path | None, expr: str | None, fmt: str, params: tuple[str, ...]):
+def query(store_dir: Path, endpoint: str | None, file: Path | None, expr: str | None, fmt: str,
+          params: tuple[str, ...]):
     """Run a SPARQL query (a FILE such as queries/trace-policy.rq, or -e TEXT) over the whole store.
 
     The prefixes bk:, id:, org:, prov:, skos:, dcterms:, rdfs:, rdf:, xsd:, qb: and owl: are predeclared.
@@ -158,7 +218,7 @@ def query(store_dir: Path, file: Path | None, expr: str | None, fmt: str, params
     text = file.read_text("utf-8") if file else expr
     subs = dict(_param(p) for p in params)
     try:
-        with _open(store_dir) as store:
+        with _read(store_dir, endpoint) as store:
             _print_result(store.query(text, substitutions=subs), fmt)
     except KgError as e:
         _fail(e)
@@ -201,14 +261,15 @@ def _cell(value) -> str:
 
 @main.command()
 @store_option
+@endpoint_option
 @click.argument("docno")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def trace(store_dir: Path, docno: str, fmt: str):
+def trace(store_dir: Path, endpoint: str | None, docno: str, fmt: str):
     """Show what a policy justifies: DOCNO in any spelling (同办字[2019]116号, 同办字【2019】116号 …) or a title."""
     from kg.trace import trace as run
 
     try:
-        with _open(store_dir) as store:
+        with _read(store_dir, endpoint) as store:
             result = run(store, docno)
     except KgError as e:
         _fail(e)
@@ -293,6 +354,7 @@ def _clip(text: str, n: int) -> str:
 
 @main.command()
 @store_option
+@endpoint_option
 @click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Directory of audit rule files (*.rq); default: queries/audit.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "html"]), default="table", show_default=True,
@@ -303,8 +365,8 @@ def _clip(text: str, n: int) -> str:
               help="Run only this check (repeatable); the findings of the other checks stay stored.")
 @click.option("--severity", type=click.Choice(["error", "warning", "info"]), default="info", show_default=True,
               help="Print findings of this severity or worse (all are stored; the exit code ignores this).")
-def audit(store_dir: Path, rules_dir: Path | None, fmt: str, output: Path | None, check_ids: tuple[str, ...],
-          severity: str):
+def audit(store_dir: Path, endpoint: str | None, rules_dir: Path | None, fmt: str, output: Path | None,
+          check_ids: tuple[str, ...], severity: str):
     """Run the audit checks (queries/audit/*.rq) over the store, store their findings, and report them.
 
     Findings are replaced in each document's graph id:graph/audit/<file>. Exit code 1 when any
@@ -337,8 +399,8 @@ def audit(store_dir: Path, rules_dir: Path | None, fmt: str, output: Path | None
             )
         checks = [c for c in checks if c.id in check_ids]
     try:
-        with _open(store_dir) as store:
-            report = run(store, checks=checks, complete=not check_ids)
+        with _read(store_dir, endpoint) as store:
+            report = run(store, checks=checks, complete=not check_ids, write=endpoint is None)
     except KgError as e:
         fail(str(e))
     shown = report.at_least(severity)
@@ -360,6 +422,9 @@ def audit(store_dir: Path, rules_dir: Path | None, fmt: str, output: Path | None
             stream.close()
     if fmt != "table" or output:
         err.print(report.summary() + (f" → {output}" if output else ""), markup=False)
+    if endpoint is not None:
+        err.print(f"nothing stored: {endpoint} is a read-only SPARQL endpoint (kg audit --store DIR stores the findings)",
+                  markup=False)
     if report.errors:
         sys.exit(1)
 
@@ -411,10 +476,40 @@ def export(store_dir: Path, fmt: str, output: Path | None, doc: str | None, void
     err.print(line + (f" → {output}" if output else ""), markup=False)
 
 
+# ---------------------------------------------------------------- push
+
+@main.command()
+@store_option
+@click.option("--to", "target", required=True, metavar="URL",
+              help="The remote store's SPARQL 1.1 Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store "
+                   "(Oxigraph) or http://HOST:3030/DATASET/data (Fuseki); user:password@ in it for Basic auth.")
+@click.option("--force", is_flag=True, help="Send every graph again, even those sent already with the same content.")
+def push(store_dir: Path, target: str, force: bool):
+    """Send every named graph of the store to a remote store, one HTTP PUT per graph; a rerun sends only
+    the graphs that changed and deletes remotely those gone from the store."""
+    from kg.remote.push import push as run, to_delete
+
+    try:
+        with _open(store_dir) as store, Progress(
+            TextColumn("[bold]push"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            TextColumn("{task.description}"), console=err, transient=True,
+        ) as progress:
+            task = progress.add_task("", total=len(store.graphs()) + to_delete(store, target))
+
+            def on_graph(graph: str, what: str) -> None:
+                progress.update(task, advance=1, description=f"{what} {graph.rsplit('/', 1)[-1]}")
+
+            report = run(store, target, force=force, on_graph=on_graph)
+    except KgError as e:
+        _fail(e)
+    out.print(report.summary(), markup=False)
+
+
 # ---------------------------------------------------------------- serve
 
 @main.command()
 @store_option
+@endpoint_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port to listen on; 0 picks a free one (the URL printed says which).")
@@ -424,7 +519,8 @@ def export(store_dir: Path, fmt: str, output: Path | None, doc: str | None, void
               help="Rows (or triples) an answer keeps; a cut answer has the header X-KG-Truncated.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Query worker processes (default: the number of cores, at most 4).")
-def serve(store_dir: Path, host: str, port: int, timeout: float, max_rows: int, workers: int | None):
+def serve(store_dir: Path, endpoint: str | None, host: str, port: int, timeout: float, max_rows: int,
+          workers: int | None):
     """Serve the store read-only over HTTP: a SPARQL 1.1 endpoint at /sparql, the query page at /,
     a page (or RDF) for every IRI at /id/…, and the ontology at /ontology.
 
@@ -435,17 +531,19 @@ def serve(store_dir: Path, host: str, port: int, timeout: float, max_rows: int, 
 
     from kg.serve.app import make_app, run
 
-    if not store_dir.exists():
+    if endpoint is None and not store_dir.exists():
         err.print(f"[red]error:[/red] {store_dir}: no store here; run `kg ingest --store {store_dir} PATH…` first")
         sys.exit(1)
+    _one_source(endpoint)  # each worker checks the endpoint when it starts
     workers = workers or min(4, os.cpu_count() or 1)
     try:
-        app = make_app(store_dir, timeout=timeout, max_rows=max_rows, workers=workers)
+        app = make_app(store_dir, timeout=timeout, max_rows=max_rows, workers=workers, endpoint=endpoint)
     except KgError as e:
         _fail(e)
+    source = f"endpoint {endpoint}" if endpoint else f"store {store_dir}"
 
     def ready(url: str) -> None:
-        out.print(f"kg serve: {url} (SPARQL endpoint {url}sparql; store {store_dir}, {workers} workers, "
+        out.print(f"kg serve: {url} (SPARQL endpoint {url}sparql; {source}, {workers} workers, "
                   f"{timeout:g} s per query, at most {max_rows} rows) — Ctrl-C stops", markup=False)
         sys.stdout.flush()
 
@@ -462,6 +560,7 @@ def serve(store_dir: Path, host: str, port: int, timeout: float, max_rows: int, 
 
 @main.command()
 @store_option
+@endpoint_option
 @click.option("--policy", metavar="DOCNO", help="A policy: a number in any spelling (同办字[2019]116号) or part of a title.")
 @click.option("--unit", metavar="NAME", help="Units whose name contains NAME (or a unit IRI).")
 @click.option("--issuer", metavar="CODE", help="Policies whose issuer code starts with CODE (晋财), or an organ's name.")
@@ -471,18 +570,17 @@ def serve(store_dir: Path, host: str, port: int, timeout: float, max_rows: int, 
 @click.option("--indicators", is_flag=True, help="Add each project's performance indicators (绩效指标).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The file to write: .html (interactive page), .gexf, .graphml, .svg or .png.")
-def viz(store_dir: Path, policy: str | None, unit: str | None, issuer: str | None, year: int | None, depth: int,
-        indicators: bool, output: Path):
+def viz(store_dir: Path, endpoint: str | None, policy: str | None, unit: str | None, issuer: str | None,
+        year: int | None, depth: int, indicators: bool, output: Path):
     """Draw the graph of policies, projects, units and issuers (whole, or around a policy, unit, issuer or year)."""
-    from kg.store import Store
     from kg.visualise import build_network, summary, write, writer
 
-    if not store_dir.is_dir():
+    if endpoint is None and not store_dir.is_dir():
         err.print(f"[red]error:[/red] {store_dir}: no store here; run `kg ingest --store {store_dir} PATH…` first")
         sys.exit(1)
     try:
         writer(output)
-        with Store(store_dir, read_only=True) as store:
+        with _read(store_dir, endpoint, read_only=True) as store:
             g = build_network(store, policy=policy, unit=unit, issuer=issuer, year=year, depth=depth,
                               indicators=indicators)
         write(g, output)

@@ -8,9 +8,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import multiprocessing
 import os
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -37,7 +40,7 @@ from kg.link import link_store
 from kg.model import Extraction, Finding, KpiTable, Line, Project, Section, SourceDoc, Table
 from kg.map import Mapped, map_extraction
 from kg.read import expand, read
-from kg.store import Store
+from kg.store import Encoded, Store, encode
 from kg.segment.embedded_docs import embedded_line_numbers, find_embedded
 from kg.segment.kpi_blocks import find_kpi_blocks
 from kg.segment.project_pages import find_project_pages
@@ -264,14 +267,17 @@ class IngestReport:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     incomplete: list[tuple[str, list[str]]] = field(default_factory=list)  # (file, what is missing), stored
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, the stored file with its content)
+    unchanged: int = 0  # stored already with the same content: skipped
+    stages: dict[str, float] = field(default_factory=dict)  # seconds: parse (waiting for it), store, link
 
     def summary(self) -> str:
         bad = f", {len(self.failed)} failed" if self.failed else ""
         complete = self.documents - len(self.incomplete)
         read = f" ({complete} complete, {len(self.incomplete)} incomplete)" if self.documents else ""
         dup = f", {len(self.duplicates)} duplicate(s) stored once" if self.duplicates else ""
+        same = f", {self.unchanged} unchanged" if self.unchanged else ""
         return (
-            f"{self.documents} documents{read}{bad}{dup}: {self.projects} projects, {self.indicators} indicators, "
+            f"{self.documents} documents{read}{bad}{dup}{same}: {self.projects} projects, {self.indicators} indicators, "
             f"{self.references} policy references, {self.triples} triples in {self.seconds:.1f} s"
         )
 
@@ -285,10 +291,10 @@ def load_reference_data(store: Store) -> int:
 
 @dataclass
 class Parsed:
-    """One document read, extracted and mapped (in a worker process), ready to store."""
+    """One document read, extracted, mapped and encoded for the store (in a worker process)."""
 
     path: Path
-    mapped: Mapped | None = None
+    encoded: Encoded | None = None
     reason: str | None = None  # why it failed
     projects: int = 0
     indicators: int = 0
@@ -297,24 +303,31 @@ class Parsed:
     problems: list[str] = field(default_factory=list)  # why it was read incompletely
 
 
-def parse_file(path: Path, keep_personal: bool = False) -> Parsed:
-    """Read, extract and map one document; a failure becomes a reason, never an exception."""
+def parse_file(path: Path, keep_personal: bool = False, data: bytes | None = None) -> Parsed:
+    """Read, extract, map and encode one document (from ``data``, its bytes, when given: see
+    :func:`kg.read.read`); a failure becomes a reason, never an exception."""
     try:
-        ex = extract_file(path, keep_personal=keep_personal)
-        mapped = map_extraction(ex)
+        ex = extract(read(path, data), keep_personal=keep_personal)
+        m = map_extraction(ex)
+        encoded = encode(m.file, m.graphs(), m.contrib, ex.source.sha256, str(path))
     except KgError as e:
         return Parsed(path, reason=e.message)
     except Exception as e:  # a bug must not lose the batch either; say what it was
         return Parsed(path, reason=f"unexpected error ({type(e).__name__}: {e})")
     return Parsed(
-        path, mapped, projects=len(ex.projects), references=len(ex.references),
+        path, encoded, projects=len(ex.projects), references=len(ex.references),
         indicators=sum(len(p.kpi.indicators) for p in ex.projects if p.kpi), sha256=ex.source.sha256,
         problems=list(ex.completeness.problems) if ex.completeness else [],
     )
 
 
+#: documents handed to the workers ahead of the one being stored, per worker (memory stays flat)
+AHEAD = 4
+
+
 def _parsed(files: list[Path], keep_personal: bool, jobs: int) -> Iterator[Parsed]:
-    """Parse documents in order, in ``jobs`` worker processes when there is more than one."""
+    """Parse documents in order, in ``jobs`` worker processes when there is more than one; at most
+    ``AHEAD`` documents per worker are in flight, so memory does not grow with the corpus."""
     if jobs <= 1 or len(files) <= 1:
         yield from (parse_file(f, keep_personal) for f in files)
         return
@@ -322,9 +335,17 @@ def _parsed(files: list[Path], keep_personal: bool, jobs: int) -> Iterator[Parse
     # not from a fork of this one (which holds the store open and runs its threads)
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["kg.pipeline"])
-    with ProcessPoolExecutor(max_workers=min(jobs, len(files)), mp_context=ctx) as pool:
-        futures = [pool.submit(parse_file, f, keep_personal) for f in files]
-        for f, fut in zip(files, futures):
+    workers = min(jobs, len(files))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        pending: deque = deque()
+        todo = iter(files)
+        for f in itertools.islice(todo, workers * AHEAD):
+            pending.append((f, pool.submit(parse_file, f, keep_personal)))
+        while pending:
+            f, fut = pending.popleft()
+            nxt = next(todo, None)
+            if nxt is not None:
+                pending.append((nxt, pool.submit(parse_file, nxt, keep_personal)))
             try:
                 yield fut.result()
             except BrokenProcessPool as e:  # a worker died (killed, out of memory): that document fails
@@ -339,6 +360,18 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+#: a batch is stored when it holds this many documents or this many quads
+BATCH_DOCUMENTS = 32
+BATCH_QUADS = 200_000
+
+
+def _hash(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None  # the reader says why, with the file's name
+
+
 def ingest(
     paths: list[str | Path],
     store: Store,
@@ -347,57 +380,121 @@ def ingest(
     jobs: int = 1,
     on_note: Callable[[Path, str, str], None] | None = None,
     strict: bool = False,
+    force: bool = False,
+    parser: Callable[[list[Path], bool], Iterator[Parsed]] | None = None,
 ) -> IngestReport:
     """Read, extract, map and store every document under ``paths``.
 
-    Documents are parsed in ``jobs`` processes and written to the store here, one at a time, in
-    the order of ``paths``. A document that fails is reported (``on_file(path, reason)``) and
-    skipped; what is already stored stays. Each document's graphs are replaced in one transaction.
+    Documents are parsed in ``jobs`` processes and written to the store here, in batches, in the
+    order of ``paths``. A document that fails is reported (``on_file(path, reason)``) and skipped;
+    what is already stored stays. A document stored already with the same content is skipped
+    (unless ``force``); one whose content is stored under another file name is not stored again:
+    the name is recorded as an alias of the stored one (``on_note(path, "note", …)``). A document
+    read incompletely (see :mod:`kg.extract.completeness`) is stored and reported through
+    ``on_note(path, "warning", what is missing)``; with ``strict`` it fails instead. A document
+    whose ingest a crash cut short is removed when the store is opened, and said here.
 
-    A document read incompletely (see :mod:`kg.extract.completeness`) is stored and reported
-    through ``on_note(path, "warning", what is missing)``; with ``strict`` it fails instead. A
-    document whose content is already stored under another file name is not stored again: the
-    name is recorded as an alias of the stored one (``on_note(path, "note", …)``).
+    ``parser(files, keep_personal)`` parses elsewhere (e.g. :meth:`kg.cluster.Cluster.parsed`): it
+    yields a :class:`Parsed` for each file, in their order; by default ``jobs`` local processes do.
     """
     started = time.perf_counter()
     report = IngestReport()
     files = expand(paths)
     load_reference_data(store)
-    for parsed in _parsed(files, keep_personal, jobs):
-        reason = parsed.reason
+    for file, was in store.recovered:  # said once, by the first ingest after the open that found them
+        if on_note:
+            on_note(Path(was or file), "warning", "an earlier ingest of it was cut short: removed from the store, ingest it again")
+    store.recovered = []
+    todo: list[Path] = []
+    seen: dict[str, str] = {}  # content hash → file, for this run
+    for f in files:
+        sha = _hash(f)
+        if sha is not None and not force and store.stored_content(f.name) == sha:
+            report.unchanged += 1
+            if on_file:
+                on_file(f, None)
+            continue
+        same = store.document_with_content(sha) or seen.get(sha) if sha is not None else None
+        if same is not None and same != f.name:
+            _alias(store, report, f, same, on_note, on_file, stored=same not in seen.values())
+            continue
+        if sha is not None:
+            seen[sha] = f.name
+        todo.append(f)
+    changed: set[str] = set()
+    batch: list[Parsed] = []
+    waited = stored = 0.0
+
+    def flush() -> None:
+        nonlocal stored
+        t0 = time.perf_counter()
+        try:
+            store.store_documents([p.encoded for p in batch])
+            reason = None
+        except KgError as e:
+            reason = e.message
+        stored += time.perf_counter() - t0
+        for p in batch:
+            _stored(report, p, reason, on_file, on_note)
+            if reason is None:
+                changed.add(str(iri.document(p.encoded.file)))
+        batch.clear()
+
+    parse = parser or (lambda files, kp: _parsed(files, kp, jobs))
+    t0 = time.perf_counter()
+    for parsed in parse(todo, keep_personal):
+        waited += time.perf_counter() - t0
         problems = "; ".join(parsed.problems)
-        if parsed.mapped is not None and strict and problems:
-            reason = f"read incompletely (--strict): {problems}"
-        elif parsed.mapped is not None:
-            same = store.document_with_content(parsed.sha256)
-            if same is not None and same != parsed.mapped.file:
-                store.add_alias(same, parsed.mapped.file)
-                report.duplicates.append((parsed.path.name, same))
-                if on_note:
-                    on_note(parsed.path, "note", f"the same content as {same}, already stored: recorded as its alias, not stored twice")
-                if on_file:
-                    on_file(parsed.path, None)
-                continue
-            try:
-                store.replace_document(parsed.mapped.graphs(), iri.contrib_graph(parsed.mapped.file))
-            except KgError as e:
-                reason = e.message
-        if reason:
-            report.failed.append((parsed.path.name, reason))
+        if parsed.encoded is not None and strict and problems:
+            parsed.reason, parsed.encoded = f"read incompletely (--strict): {problems}", None
+        if parsed.encoded is None:
+            report.failed.append((parsed.path.name, parsed.reason or "?"))
+            if on_file:
+                on_file(parsed.path, parsed.reason)
         else:
-            report.documents += 1
-            report.projects += parsed.projects
-            report.indicators += parsed.indicators
-            report.references += parsed.references
-            report.triples += len(parsed.mapped)
-            if problems:
-                report.incomplete.append((parsed.path.name, parsed.problems))
-                if on_note:
-                    on_note(parsed.path, "warning", problems)
-        if on_file:
-            on_file(parsed.path, reason)
-    store.rebuild_entities()
-    link_store(store)  # the link stage: what is the same across documents (id:graph/links)
+            batch.append(parsed)
+            if len(batch) >= BATCH_DOCUMENTS or sum(len(p.encoded) for p in batch) >= BATCH_QUADS:
+                flush()
+        t0 = time.perf_counter()
+    if batch:
+        flush()
+    t0 = time.perf_counter()
+    unlinked = store.ledger.unlinked()  # this run's, and those of a run cut short before its link stage
+    changed |= {str(iri.document(f)) for f in unlinked}
+    if changed:
+        link_store(store, changed)  # the link stage: what is the same across documents (id:graph/links)
+    store.ledger.mark_linked(unlinked)
     store.flush()
+    report.stages = {"parse": waited, "store": stored, "link": time.perf_counter() - t0}
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _alias(store: Store, report: IngestReport, path: Path, same: str, on_note, on_file, stored: bool) -> None:
+    """``path`` holds the content of ``same``: recorded as its alias (now, or when it is stored)."""
+    if stored:
+        store.add_alias(same, path.name)
+    else:
+        store.ledger.add_alias(path.name, same)  # written with the document's graph when it is stored
+    report.duplicates.append((path.name, same))
+    if on_note:
+        on_note(path, "note", f"the same content as {same}, already stored: recorded as its alias, not stored twice")
+    if on_file:
+        on_file(path, None)
+
+
+def _stored(report: IngestReport, p: Parsed, reason: str | None, on_file, on_note) -> None:
+    if reason:
+        report.failed.append((p.path.name, reason))
+    else:
+        report.documents += 1
+        report.projects += p.projects
+        report.indicators += p.indicators
+        report.references += p.references
+        report.triples += len(p.encoded)
+        if p.problems:
+            report.incomplete.append((p.path.name, p.problems))
+            if on_note:
+                on_note(p.path, "warning", "; ".join(p.problems))
+    if on_file:
+        on_file(p.path, reason)

@@ -16,7 +16,7 @@ from rdflib import URIRef
 from kg import iri
 from kg.policy.docno import parse_docno
 from kg.policy.laws import law
-from kg.store import Store
+from kg.reader import Reader
 
 QUERIES = Path(__file__).resolve().parents[1] / "queries"
 
@@ -156,7 +156,7 @@ class TraceResult:
         return clean(asdict(self))
 
 
-def resolve(store: Store, text: str) -> tuple[str | None, list[str]]:
+def resolve(store: Reader, text: str) -> tuple[str | None, list[str]]:
     """(canonical number or None, policy IRIs) for what the user typed."""
     parsed = parse_docno(text.strip())
     if parsed is not None:
@@ -168,7 +168,7 @@ def resolve(store: Store, text: str) -> tuple[str | None, list[str]]:
     return None, [r["policy"] for r in found]
 
 
-def _docno(store: Store, policy: str) -> str | None:
+def _docno(store: Reader, policy: str) -> str | None:
     rows = store.select("SELECT ?policy ?d WHERE { ?policy bk:docNumber ?d }", policy=URIRef(policy))
     return rows[0]["d"] if rows else None
 
@@ -183,7 +183,7 @@ def _lit(value: str):
     return Literal(value)
 
 
-def trace(store: Store, text: str, indicators: bool = True) -> TraceResult:
+def trace(store: Reader, text: str, indicators: bool = True) -> TraceResult:
     canonical, policies = resolve(store, text)
     result = TraceResult(query=text, canonical=canonical, policies=[])
     trace_q = query_text("trace-policy.rq")
@@ -213,19 +213,17 @@ def trace(store: Store, text: str, indicators: bool = True) -> TraceResult:
                 line=r["line"], snippet=r["snippet"], project=r["project"], project_name=r["projectName"],
                 amount=r["amount"], page=r["page"],
             ))
-        if indicators:
-            cache: dict[str, list[TracedIndicator]] = {}
+        if indicators:  # every cited project's indicators in one query
+            projects = sorted({c.project for c in cites if c.project})
+            found: dict[str, list[TracedIndicator]] = {p: [] for p in projects}
+            for i in store.select(ind_q, project=[URIRef(x) for x in projects]) if projects else []:
+                found[i["project"]].append(TracedIndicator(
+                    level1=i["level1"], level2=i["level2"], indicator=i["indicator"], target=i["target"],
+                    line=i["line"], sides=i["sides"] or "", period_target=i["periodTarget"], page=i["page"],
+                ))
             for c in cites:
-                if c.project and c.project not in cache:
-                    cache[c.project] = [
-                        TracedIndicator(
-                            level1=i["level1"], level2=i["level2"], indicator=i["indicator"], target=i["target"],
-                            line=i["line"], sides=i["sides"] or "", period_target=i["periodTarget"], page=i["page"],
-                        )
-                        for i in store.select(ind_q, project=URIRef(c.project))
-                    ]
                 if c.project:
-                    c.indicators = cache[c.project]
+                    c.indicators = found[c.project]
         titles = [r["t"] for r in store.select(titles_q, policy=URIRef(p))]
         a = about[0] if about else {}
         docno = rows[0]["docno"] if rows else _docno(store, p)

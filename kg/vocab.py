@@ -50,6 +50,7 @@ class BK(DefinedNamespace):
     ProseBasis: URIRef
     IssuerCodePrefix: URIRef
     TitleVariant: URIRef
+    BlockingRecord: URIRef
     BudgetItem: URIRef
 
     # document
@@ -128,6 +129,8 @@ class BK(DefinedNamespace):
     probableVariantOf: URIRef
     variant: URIRef
     variantOf: URIRef
+    recordOf: URIRef
+    blockingKey: URIRef
 
     # policy reference (one citation in the text)
     refersTo: URIRef

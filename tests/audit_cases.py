@@ -158,8 +158,7 @@ def store_of_extractions(extractions, store_dir: Path):
     load_reference_data(store)
     for ex in extractions:
         mapped = map_extraction(ex)
-        store.replace_document(mapped.graphs(), iri.contrib_graph(mapped.file))
-    store.rebuild_entities()
+        store.replace_document(mapped.file, mapped.graphs(), mapped.contrib)
     link_store(store)
     return store
 

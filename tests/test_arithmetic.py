@@ -309,7 +309,7 @@ def test_a_finding_is_queryable_with_its_budget_line_in_the_store():
     ex, _ = _one_cell_off()
     m = map_extraction(ex)
     with Store() as store:
-        store.replace_document(m.graphs(), iri.contrib_graph(m.file))
+        store.replace_document(m.file, m.graphs(), m.contrib)
         rows = store.select(
             "SELECT ?check ?expected ?actual ?table ?column ?amount WHERE {"
             " ?f a bk:Finding ; bk:checkId ?check ; bk:expectedValue ?expected ; bk:actualValue ?actual ;"

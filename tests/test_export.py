@@ -17,6 +17,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
 
 from kg import iri
+from kg.store import contribution_source
 from kg.cli import main
 from kg.export import ExportError
 from kg.export.context import CONTEXT_IRI, build_context, context_path, context_text, load_context
@@ -152,10 +153,10 @@ def test_one_document_comes_with_its_findings_and_the_entities_it_describes(seed
     graphs = document_graphs(seed_store, doc)
     assert graphs[doc] == doc
     assert graphs[str(iri.findings_graph(DOC0))] == str(iri.findings_graph(DOC0))
-    assert graphs[str(iri.contrib_graph(DOC0))] == str(iri.ENTITIES)  # written where queries see it
+    assert graphs[contribution_source(DOC0)] == str(iri.ENTITIES)  # written where queries see it
     expected = sum(seed_store.count(URIRef(g)) for g in graphs)
     assert expected == seed_store.count(URIRef(doc)) + seed_store.count(iri.findings_graph(DOC0)) \
-        + seed_store.count(iri.audit_graph(DOC0)) + seed_store.count(iri.contrib_graph(DOC0))
+        + seed_store.count(iri.audit_graph(DOC0)) + len(seed_store.ledger.contribution(DOC0))
 
     data, n = dump(seed_store, "nq", DOC0)
     ds = parse(data, "nq")

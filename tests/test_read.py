@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
-from conftest import needs_seeds, seed_path
+from conftest import SAMPLE, needs_seeds, seed_path
 
 from kg.errors import ReadError
 from kg.read import expand, read
@@ -59,3 +61,18 @@ def test_folders_expand_to_documents_in_order(tmp_path):
     (tmp_path / "sub" / "a.md").write_text("x", "utf-8")
     (tmp_path / "notes.json").write_text("{}", "utf-8")
     assert [p.name for p in expand([tmp_path])] == ["b.txt", "a.md"]
+
+
+def test_a_document_read_from_its_bytes_is_the_document_read_from_its_file(tmp_path):
+    """What a cluster's worker does with the bytes it is sent: the same lines, name, path and hash, even where
+    the file is not."""
+    from pdfgen import render_text_file
+
+    text = SAMPLE / "demo-001_示范市数据服务中心_2025.txt"
+    pdf = tmp_path / "demo-001.pdf"
+    render_text_file(text, pdf)
+    for f in (text, pdf):
+        elsewhere = tmp_path / "not-here" / f.name
+        assert read(elsewhere, f.read_bytes()) == replace(read(f), path=str(elsewhere))
+    with pytest.raises(ReadError, match="x.pdf: not a PDF"):
+        read("x.pdf", b"GIF89a")

@@ -21,7 +21,7 @@ def test_one_named_graph_per_document_plus_reference_graphs(sample_store):
     assert docs == sorted(str(iri.document(f)) for f in (DEMO1, DEMO2))
     names = {g.value for g in sample_store.graphs()}
     assert {str(iri.ENTITIES), str(iri.ONTOLOGY), str(iri.CODELISTS)} <= names
-    assert not any(n.startswith(iri.CONTRIB_PREFIX) for n in names)  # contributions are hidden
+    assert not any(n.startswith(iri.CONTRIB_PREFIX) for n in names)  # contributions live in the ledger
 
 
 def test_graph_clause_selects_one_document(sample_store):

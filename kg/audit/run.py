@@ -28,6 +28,7 @@ from rdflib.term import Node
 
 from kg import iri
 from kg.audit.rules import RESULT_VARIABLES, SEVERITIES, Check, RuleError, load_checks
+from kg.reader import Reader
 from kg.store import Store, nt
 from kg.vocab import BK, PROV
 
@@ -147,7 +148,7 @@ class AuditReport:
 
 
 def audit(
-    store: Store, checks: list[Check] | None = None, documents: Iterable[str] | None = None,
+    store: Store | Reader, checks: list[Check] | None = None, documents: Iterable[str] | None = None,
     write: bool = True, complete: bool | None = None,
 ) -> AuditReport:
     """Run ``checks`` (default: every rule of ``queries/audit``) over ``documents`` (file names or
@@ -207,13 +208,13 @@ def _order(f: Finding) -> tuple:
     )
 
 
-def _files(store: Store) -> dict[str, str]:
+def _files(store: Reader) -> dict[str, str]:
     """Document IRI → its bk:sourceFile."""
     rows = store.select("SELECT DISTINCT ?doc ?file WHERE { ?doc a bk:BudgetDocument ; bk:sourceFile ?file }")
     return {r["doc"]: r["file"] for r in rows}
 
 
-def _titles(store: Store, files: dict[str, str]) -> dict[str, str]:
+def _titles(store: Reader, files: dict[str, str]) -> dict[str, str]:
     """Document IRI → "file · unit year kind", for report headings."""
     rows = store.select(
         "SELECT ?doc (SAMPLE(?u) AS ?unit) (SAMPLE(?y) AS ?year) (SAMPLE(?k) AS ?kind) WHERE { ?doc a bk:BudgetDocument "
@@ -227,7 +228,7 @@ def _titles(store: Store, files: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def _run(store: Store, check: Check, files: dict[str, str]) -> list[Finding]:
+def _run(store: Reader, check: Check, files: dict[str, str]) -> list[Finding]:
     """The rows of one check that are findings (numbered later)."""
     try:
         result = store.query(check.sparql)
@@ -304,7 +305,7 @@ GROUP BY ?fact
 """
 
 
-def _describe_facts(store: Store, findings: list[Finding]) -> None:
+def _describe_facts(store: Reader, findings: list[Finding]) -> None:
     """Fill in each fact's file, line or page, snippet, label and money unit (one query per 400 facts)."""
     wanted = sorted({x.iri for f in findings for x in f.facts})
     info: dict[str, dict] = {}

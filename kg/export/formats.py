@@ -9,7 +9,7 @@ is embedded in the output so that reading it back fetches nothing.
 What is exported:
 
 - the whole store: every graph queries see (documents, findings, audit, entities, links, ontology,
-  code lists, issuers, laws), not the hidden contribution graphs, which only copy into ``entities``;
+  code lists, issuers, laws);
 - one document (:func:`document_graphs`): its graph, its findings and audit graphs, and what it says
   about shared things (units, policies, codes) — its contribution, written under the name
   ``id:graph/entities`` where those triples live for queries — so the export is self-describing.
@@ -108,12 +108,14 @@ def document_graphs(store, doc_iri: str) -> dict[str, str]:
     ``id:graph/entities``); graphs the store does not hold are left out."""
     from rdflib import URIRef
 
+    from kg.store import contribution_source
+
     tail = doc_iri[len(iri.DOC_PREFIX):]
     candidates = {
         doc_iri: doc_iri,
         iri.FINDINGS_PREFIX + tail: iri.FINDINGS_PREFIX + tail,
         iri.AUDIT_PREFIX + tail: iri.AUDIT_PREFIX + tail,
-        iri.CONTRIB_PREFIX + tail: str(iri.ENTITIES),
+        contribution_source(file_name(doc_iri)): str(iri.ENTITIES),
     }
     return {stored: name for stored, name in candidates.items() if store.count(URIRef(stored))}
 

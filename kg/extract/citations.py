@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from kg.extract.references import FoundRef, find_references
+from kg.extract.references import FoundRef, find_references, find_references_in
 from kg.model import KpiTable, Line, PolicyRef, Project, Section, Span
 from kg.policy.basis import approval_note
 
@@ -44,19 +44,22 @@ def project_citations(file: str, index: int, kpi: KpiTable) -> list[PolicyRef]:
 
 
 def narrative_citations(file: str, sections: list[Section], skip: set[int]) -> list[PolicyRef]:
-    """Citations in the narrative (every line not inside a KPI or budget table)."""
-    out: list[PolicyRef] = []
+    """Citations in the narrative (every line not inside a KPI or budget table), found in one pass of
+    the pipeline over all its lines."""
+    todo: list[tuple[Section, Line, str]] = []
     for sec in sections:
         if sec.part in SKIP_PARTS:
             continue
         for line in [sec.heading, *sec.lines]:
             if line.no in skip or line.noise or not line.tokens:
                 continue
-            text = "".join(line.tokens)
-            for f in find_references(text):
-                if f.docno is None and sec.part in NO_TITLES_PARTS:
-                    continue
-                out.append(_ref(f, sec.title, _span(file, line, text), None))
+            todo.append((sec, line, "".join(line.tokens)))
+    out: list[PolicyRef] = []
+    for (sec, line, text), found in zip(todo, find_references_in([t for _, _, t in todo])):
+        for f in found:
+            if f.docno is None and sec.part in NO_TITLES_PARTS:
+                continue
+            out.append(_ref(f, sec.title, _span(file, line, text), None))
     return out
 
 

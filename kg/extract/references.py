@@ -15,9 +15,15 @@ titles, paired when they are written together, with the organ named before them.
 
 from __future__ import annotations
 
+import re
+
 from kg.model import FoundRef
 
-__all__ = ["FoundRef", "find_references", "explain"]
+__all__ = ["FoundRef", "find_references", "find_references_in", "explain"]
+
+
+#: a reference holds a number (a document number, a decree) or a title in 《》: text without either cites nothing
+MAY_CITE = re.compile(r"[0-9０-９《〈]")
 
 
 def find_references(text: str) -> list[FoundRef]:
@@ -26,12 +32,20 @@ def find_references(text: str) -> list[FoundRef]:
     >>> find_references("单位日常办公运行需要")
     []
     """
+    return find_references_in([text])[0]
+
+
+def find_references_in(texts: list[str]) -> list[list[FoundRef]]:
+    """The references of each text, the texts that can hold one run through the pipeline together
+    (``nlp.pipe``), the others not at all."""
     # Imported here so that code needing only FoundRef does not load spaCy.
     from kg.extract.nlp.pipeline import load_pipeline
 
-    if not text or text.isspace():
-        return []
-    return list(load_pipeline()(text)._.references)
+    out: list[list[FoundRef]] = [[] for _ in texts]
+    todo = [i for i, t in enumerate(texts) if t and MAY_CITE.search(t)]
+    for i, doc in zip(todo, load_pipeline().pipe(texts[i] for i in todo)):
+        out[i] = list(doc._.references)
+    return out
 
 
 def explain(text: str) -> list[tuple[str, int, int, str]]:

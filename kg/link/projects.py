@@ -15,6 +15,11 @@ similar name (``?p bk:predecessor ?q``), so a researcher can follow a project's 
   one predecessor at most and, within one pair of years, a project is the predecessor of one project
   at most: the best pairs are taken first (higher similarity, then the same prefix too, then the
   closer amount), so two projects of one name (seed 000's two J日常工作经费) find two predecessors.
+
+Blocking: a block is one unit's (its sameAs group's) budgets, or its final accounts; a project is
+compared only with its block's projects of earlier years. A year's predecessors depend on that year
+and the earlier ones only, so a document of year Y changes the links of its block's years Y and
+later, and those are all that is computed again (every year when the unit's group changed).
 """
 
 from __future__ import annotations
@@ -22,19 +27,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from kg import iri
 from kg.extract.matching import name_similarity
-from kg.link.common import select, statement
+from kg.link.common import ENTITIES, LINKS, kind_of, link_triples, pairs_of, select, statement, values
+from kg.link.units import UnitChange, same_as
 from kg.store import Store, Triple
-from kg.vocab import BK
+from kg.vocab import BK, PROV
 
 THRESHOLD = 0.86
 
 PROJECTS = """
-SELECT ?p ?name ?year ?amount ?unit ?doc ?kind WHERE {
-  ?p a bk:Project ; rdfs:label ?name ; bk:fiscalYear ?year ; bk:implementedBy ?unit ; prov:wasDerivedFrom ?doc .
-  ?doc a bk:BudgetDocument ; bk:documentKind ?kind .
-  OPTIONAL { ?p bk:amount ?amount }
+SELECT ?p ?name ?year ?amount ?unit ?doc ?kind WHERE { %s
+  GRAPH ?doc {
+    ?p bk:implementedBy ?unit ; a bk:Project ; rdfs:label ?name ; bk:fiscalYear ?year ; prov:wasDerivedFrom ?doc .
+    ?doc a bk:BudgetDocument ; bk:documentKind ?kind .
+  }
+  OPTIONAL { GRAPH ?doc { ?p bk:amount ?amount } }
 }"""
+# (an OPTIONAL inside GRAPH ?doc { } keeps Oxigraph from using the documents bound by VALUES: 30 ms, not 2)
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,8 @@ class _Project:
     year: int
     amount: Decimal | None
     doc: str
+    unit: str
+    kind: str  # 预算 | 决算
 
 
 @dataclass
@@ -52,35 +64,43 @@ class ProjectLinks:
     pairs: list[tuple[str, str, float]] = field(default_factory=list)  # (project, predecessor, similarity)
 
 
-def link_projects(store: Store, canonical: dict[str, str]) -> ProjectLinks:
-    groups: dict[tuple[str, str], dict[int, list[_Project]]] = {}  # (unit, 预算|决算) → year → projects
+def read_projects(store: Store, *bindings: str) -> list[_Project]:
+    """Projects, one each (a project has one label, year and amount; a second row would be a repeat);
+    ``bindings``: inlined VALUES clauses (documents, units, projects)."""
     seen: set[str] = set()
-    for r in sorted(select(store, PROJECTS), key=lambda r: (r["p"], r["doc"], str(r["amount"]))):
-        if r["p"] in seen:  # a project has one label, year and amount; a second row would be a repeat
-            continue
-        seen.add(r["p"])
-        unit = canonical.get(r["unit"], r["unit"])
-        p = _Project(r["p"], r["name"], int(r["year"]), r["amount"], r["doc"])
-        groups.setdefault((unit, r["kind"][-2:]), {}).setdefault(p.year, []).append(p)
+    out = []
+    for r in sorted(select(store, PROJECTS % " ".join(bindings)), key=lambda r: (r["p"], r["doc"], str(r["amount"]))):
+        if r["p"] not in seen:
+            seen.add(r["p"])
+            out.append(_Project(r["p"], r["name"], int(r["year"]), r["amount"], r["doc"], r["unit"], r["kind"][-2:]))
+    return out
 
+
+def block_links(projects: list[_Project], since: int | None = None) -> ProjectLinks:
+    """The predecessors of one block's projects of years ``since`` and later (every year when None)."""
+    by_year: dict[int, list[_Project]] = {}
+    for p in projects:
+        by_year.setdefault(p.year, []).append(p)
     out = ProjectLinks()
-    for _, by_year in sorted(groups.items()):
-        years = sorted(by_year)
-        for i, year in enumerate(years):
-            pending = sorted(by_year[year], key=lambda p: p.iri)
-            for earlier in reversed(years[:i]):
-                if not pending:
-                    break
-                for p, q, sim in _assign(pending, by_year[earlier]):
-                    how = (
-                        f"“{p.name}” ({p.year}) ← “{q.name}” ({q.year}): name similarity {sim:.3f} "
-                        f"(kg.extract.matching.name_similarity, category prefix stripped; threshold {THRESHOLD})"
-                    )
-                    _, triples = statement("predecessor", p.iri, BK.predecessor, q.iri, sim, how, [p.doc, q.doc])
-                    out.triples += triples
-                    out.pairs.append((p.iri, q.iri, sim))
-                linked = {p for p, _, _ in out.pairs}
-                pending = [p for p in pending if p.iri not in linked]
+    years = sorted(by_year)
+    for i, year in enumerate(years):
+        if since is not None and year < since:
+            continue
+        pending = sorted(by_year[year], key=lambda p: p.iri)
+        for earlier in reversed(years[:i]):
+            if not pending:
+                break
+            linked = set()
+            for p, q, sim in _assign(pending, by_year[earlier]):
+                how = (
+                    f"“{p.name}” ({p.year}) ← “{q.name}” ({q.year}): name similarity {sim:.3f} "
+                    f"(kg.extract.matching.name_similarity, category prefix stripped; threshold {THRESHOLD})"
+                )
+                _, triples = statement("predecessor", p.iri, BK.predecessor, q.iri, sim, how, [p.doc, q.doc])
+                out.triples += triples
+                out.pairs.append((p.iri, q.iri, sim))
+                linked.add(p.iri)
+            pending = [p for p in pending if p.iri not in linked]
     return out
 
 
@@ -105,3 +125,87 @@ def _assign(projects: list[_Project], earlier: list[_Project]) -> list[tuple[_Pr
         taken_q.add(q.iri)
         pairs.append((p, q, sim))
     return pairs
+
+
+def _blocks(projects: list[_Project], canonical: dict[str, str]) -> dict[tuple[str, str], list[_Project]]:
+    out: dict[tuple[str, str], list[_Project]] = {}
+    for p in projects:
+        out.setdefault((canonical.get(p.unit, p.unit), p.kind), []).append(p)
+    return out
+
+
+def link_projects(store: Store, canonical: dict[str, str]) -> ProjectLinks:
+    """Every project's predecessor, from the whole store."""
+    out = ProjectLinks()
+    for _, block in sorted(_blocks(read_projects(store), canonical).items()):
+        found = block_links(block)
+        out.triples += found.triples
+        out.pairs += found.pairs
+    return out
+
+
+def relink_projects(
+    store: Store, changed: set[str], resting: dict[str, tuple[str | None, set[str]]], units: UnitChange,
+) -> tuple[list[Triple], ProjectLinks]:
+    """(triples to remove, links to add) for the predecessors after ``changed`` documents changed.
+
+    Computed again: the blocks of the changed documents' projects from their year on; the blocks of
+    the projects that lost a link resting on a changed document (from the successor's year, or the
+    year after the predecessor's when the successor is gone); every year of a unit whose group changed.
+    """
+    gone = {n for n, (x, _) in resting.items() if x is None and kind_of(n) == "predecessor"}
+    remove = link_triples(store, gone)
+    canonical = dict(units.links.canonical)
+
+    def resolve(nodes: set[str]) -> None:
+        todo = {u for u in nodes if u not in canonical}
+        for u, partners in same_as(store, todo).items():
+            canonical[u] = min(partners | {u})
+        for u in todo:
+            canonical.setdefault(u, u)
+
+    since: dict[str, int | None] = {}  # canonical unit → the first year computed again (None: every year)
+
+    def touch(unit: str, year: int | None) -> None:
+        c = canonical[unit]
+        if c not in since or (since[c] is not None and (year is None or year < since[c])):
+            since[c] = year
+
+    touched = read_projects(store, values("doc", changed)) if changed else []
+    ends = {str(t[0]): str(t[2]) for t in remove if t[1] == BK.predecessor}  # successor → predecessor
+    docs = {str(o) for s, p, o in remove if str(s) in gone and p == PROV.wasDerivedFrom}
+    ended = read_projects(store, values("doc", docs), values("p", set(ends) | set(ends.values()))) if ends else []
+    now = {p.iri: p for p in ended}
+    resolve({p.unit for p in touched} | {p.unit for p in now.values()} | units.moved)
+    for p in touched:
+        touch(p.unit, p.year)
+    for p, q in ends.items():
+        if p in now:
+            touch(now[p].unit, now[p].year)
+        elif q in now:
+            touch(now[q].unit, now[q].year + 1)
+    for u in units.moved:  # a unit joined or left a group: its block is not what it was
+        touch(u, None)
+
+    # each block: its members' projects, read in the documents each member is derived from
+    members = {c: set(units.links.groups.get(c) or ()) or {c} for c in since}
+    for c, partners in same_as(store, {c for c in since if c not in units.links.groups}).items():
+        members[c] |= partners
+    everyone = set().union(*members.values()) if members else set()
+    derived = f"SELECT ?u ?doc WHERE {{ {values('u', everyone)} GRAPH {ENTITIES} {{ ?u prov:wasDerivedFrom ?doc }} }}"
+    pairs = select(store, derived) if everyone else []
+    projects = read_projects(store, pairs_of("unit", "doc", [(r["u"], r["doc"]) for r in pairs])) if pairs else []
+    resolve({p.unit for p in projects})
+    out = ProjectLinks()
+    successors: set[str] = set()
+    for (c, _), block in sorted(_blocks(projects, canonical).items()):
+        if c in since:
+            found = block_links(block, since[c])
+            out.triples += found.triples
+            out.pairs += found.pairs
+            successors |= {p.iri for p in block if since[c] is None or p.year >= since[c]}
+    if successors:
+        before = f"SELECT ?p ?q WHERE {{ {values('p', successors)} GRAPH {LINKS} {{ ?p bk:predecessor ?q }} }}"
+        old = select(store, before)
+        remove += link_triples(store, {str(iri.link("predecessor", r["p"], r["q"])) for r in old} - gone)
+    return remove, out

@@ -23,9 +23,9 @@ class Mapped:
     findings: list[Triple] = field(default_factory=list)
 
     def graphs(self) -> dict[URIRef, list[Triple]]:
+        """The document's own named graphs; ``contrib`` goes to the shared entities graph (kg.store)."""
         return {
             self.doc: self.triples,
-            iri.contrib_graph(self.file): self.contrib,
             iri.findings_graph(self.file): self.findings,
             iri.audit_graph(self.file): [],  # the audit of the old content no longer holds: kg audit writes it again
         }

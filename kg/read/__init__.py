@@ -12,20 +12,24 @@ PDF_SUFFIXES = {".pdf"}
 SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES
 
 
-def read(path: str | Path) -> SourceDoc:
-    """Read one document, choosing the reader by the file's extension."""
+def read(path: str | Path, data: bytes | None = None) -> SourceDoc:
+    """Read one document, choosing the reader by the file's extension.
+
+    With ``data``, the file's bytes, the document is read from them instead of from disk (a worker of
+    a cluster that cannot see the file): name, path and provenance are ``path``'s, as if read there.
+    """
     p = Path(path)
     suffix = p.suffix.lower()
-    if not p.exists():
+    if data is None and not p.exists():
         raise ReadError("no such file", file=p.name)
     if suffix in TEXT_SUFFIXES:
         from kg.read.text import read_text
 
-        return read_text(p)
+        return read_text(p, data)
     if suffix in PDF_SUFFIXES:
         from kg.read.pdf import read_pdf
 
-        return read_pdf(p)
+        return read_pdf(p, data=data)
     raise ReadError(f"unsupported file type {suffix or '(none)'}; expected one of {', '.join(sorted(SUFFIXES))}", file=p.name)
 
 

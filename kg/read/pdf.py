@@ -25,6 +25,7 @@ Each line keeps its page (1-based) and, for table rows, the row's box on the pag
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -327,23 +328,25 @@ def _repeated_pages(pages: list[list[_Item]]) -> list[int]:
 
 # ---------------------------------------------------------------- the document
 
-def read_pdf(path: str | Path, settings: PdfSettings = DEFAULT) -> SourceDoc:
-    """Read a PDF into lines; a file pdfplumber cannot open is a :class:`ReadError`."""
+def read_pdf(path: str | Path, settings: PdfSettings = DEFAULT, data: bytes | None = None) -> SourceDoc:
+    """Read a PDF (or its bytes, ``data``, under its path) into lines; a file pdfplumber cannot open is a
+    :class:`ReadError`. The bytes read are the bytes parsed and hashed."""
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
 
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as e:
-        raise ReadError(f"cannot read the file ({e.strerror or e})", file=p.name) from e
+    if data is None:
+        try:
+            data = p.read_bytes()
+        except OSError as e:
+            raise ReadError(f"cannot read the file ({e.strerror or e})", file=p.name) from e
     if not data.startswith(b"%PDF"):
         raise ReadError("not a PDF (the file does not start with %PDF)", file=p.name)
     pages: list[list[_Item]] = []
     heights: list[float] = []
     carry = None
     try:
-        with pdfplumber.open(p) as pdf:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
             for page in pdf.pages:
                 items, carry, orphans = read_page(page, settings, carry)
                 if orphans and pages:

@@ -123,12 +123,14 @@ def lines_from_text(text: str, page: int | None = None, start: int = 1) -> list[
     return out
 
 
-def read_text(path: str | Path) -> SourceDoc:
+def read_text(path: str | Path, data: bytes | None = None) -> SourceDoc:
+    """A text file (or its bytes, ``data``, read under its path) → lines with cells."""
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as e:
-        raise ReadError(f"cannot read the file ({e.strerror or e})", file=p.name) from e
+    if data is None:
+        try:
+            data = p.read_bytes()
+        except OSError as e:
+            raise ReadError(f"cannot read the file ({e.strerror or e})", file=p.name) from e
     text = decode(data, p.name)
     return SourceDoc(
         name=p.name,

@@ -15,8 +15,9 @@ Routes (every error is a one-line ``text/plain`` message; every request is logge
 =========================  ==============================================================================
 
 Status codes: 400 malformed query, update, SERVICE, bad parameter; 404 unknown path or IRI; 405 other
-methods; 406 no acceptable format; 413 body over 1 MiB; 415 unreadable POST body; 503 time limit
-exceeded or every worker busy; 500 anything else (details in the server log).
+methods; 406 no acceptable format; 413 body over 1 MiB; 415 unreadable POST body; 502 the endpoint behind
+``kg serve --endpoint`` failed; 503 time limit exceeded or every worker busy; 500 anything else (details in
+the server log).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from kg.errors import KgError, QueryError, StoreError
+from kg.remote.http import RemoteError
 from kg.serve import protocol, resource
 from kg.serve.guard import Refused
 from kg.serve.protocol import CONTENT_TYPES, GRAPH_OFFERS, HTML_OFFERS, RESULT_OFFERS, HttpError
@@ -132,6 +134,8 @@ class App:
             return text("503 Service Unavailable", e.message, [*CORS, ("Retry-After", "5")])
         except QueryError as e:
             return text("400 Bad Request", e.message, CORS)
+        except RemoteError as e:
+            return text("502 Bad Gateway", e.message, CORS)
         except StoreError as e:
             return text("500 Internal Server Error", str(e))
 
@@ -286,13 +290,15 @@ def query_file(path: Path) -> dict[str, str]:
 
 
 def make_app(store_dir: str | Path, timeout: float = 10.0, max_rows: int | None = 10000, workers: int = 2,
-             log: Callable[[str], None] | None = None) -> App:
+             log: Callable[[str], None] | None = None, endpoint: str | None = None) -> App:
     """The WSGI application over the store at ``store_dir``, its query workers started (each opens the
-    store read-only). Raises StoreError when there is no store there. Call ``app.close()`` at the end."""
+    store read-only), or over the SPARQL endpoint ``endpoint`` (each worker forwards to it). Raises
+    StoreError when there is no store there, or the endpoint does not answer as budget-kg needs
+    (:class:`kg.remote.RemoteStore`). Call ``app.close()`` at the end."""
     store_dir = Path(store_dir)
-    if not store_dir.is_dir():
+    if endpoint is None and not store_dir.is_dir():
         raise StoreError("no store here; run `kg ingest --store DIR PATH…` first", file=str(store_dir))
-    runner = Runner(store_dir, workers=workers, timeout=timeout, max_rows=max_rows)
+    runner = Runner(store_dir, workers=workers, timeout=timeout, max_rows=max_rows, endpoint=endpoint)
     runner.start()
     return App(runner, log)
 

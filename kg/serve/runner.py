@@ -2,7 +2,8 @@
 
 pyoxigraph cannot interrupt a running query, so every query runs in a worker process that holds
 the store open read-only (``Store(path, read_only=True)``, which works while another process has it
-open read-write). A query that outlives the time limit has its worker killed and replaced (in the
+open read-write), or that forwards it to a SPARQL endpoint (``kg serve --endpoint``,
+:class:`kg.remote.RemoteStore`, checked when the worker starts). A query that outlives the time limit has its worker killed and replaced (in the
 background, so the client is answered at once); a crashed worker is replaced too. The pool is
 thread-safe: each server thread borrows one idle worker for one job.
 
@@ -94,13 +95,13 @@ def _void(store, endpoint: str, fmt: str) -> bytes:
 JOBS = {"query": run_query, "describe": _describe, "describe_rdf": _describe_rdf, "void": _void}
 
 
-def worker_main(conn, store_dir: str) -> None:
-    """A worker's life: open the store read-only, say "ready", then run jobs until the pipe closes."""
+def worker_main(conn, store_dir: str, endpoint: str | None = None) -> None:
+    """A worker's life: open the store read-only (or the endpoint), say "ready", then run jobs until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
-    from kg.store import Store
+    from kg.reader import open_reader
 
     try:
-        store = Store(store_dir, read_only=True)
+        store = open_reader(store_dir, endpoint)
     except KgError as e:
         conn.send(("error", "StoreError", str(e)))
         return
@@ -121,9 +122,9 @@ def worker_main(conn, store_dir: str) -> None:
 # ---------------------------------------------------------------- the pool
 
 class _Worker:
-    def __init__(self, ctx, store_dir: Path):
+    def __init__(self, ctx, store_dir: Path, endpoint: str | None = None):
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=worker_main, args=(child, str(store_dir)), daemon=True,
+        self.process = ctx.Process(target=worker_main, args=(child, str(store_dir), endpoint), daemon=True,
                                    name="kg-serve-worker")
         self.process.start()
         child.close()
@@ -152,11 +153,13 @@ class Runner:
     """A pool of ``workers`` query processes over the store at ``store_dir``.
 
     ``timeout``: seconds a job may run; ``max_rows``: rows (or triples) kept of an answer;
-    ``wait``: seconds a request may wait for a free worker (default: max(timeout, 30))."""
+    ``wait``: seconds a request may wait for a free worker (default: max(timeout, 30)); ``endpoint``:
+    a SPARQL endpoint's URL the workers forward to instead of opening the store."""
 
     def __init__(self, store_dir: Path, workers: int = 2, timeout: float = 10.0, max_rows: int | None = 10000,
-                 wait: float | None = None, context: str = "spawn"):
+                 wait: float | None = None, context: str = "spawn", endpoint: str | None = None):
         self.store_dir = Path(store_dir)
+        self.endpoint = endpoint
         self.size = max(1, workers)
         self.timeout = timeout
         self.max_rows = max_rows
@@ -170,7 +173,7 @@ class Runner:
     def start(self) -> None:
         """Start the workers (in parallel) and wait until each has opened the store.
         Raises StoreError when the store cannot be opened."""
-        started = [_Worker(self._ctx, self.store_dir) for _ in range(self.size)]
+        started = [_Worker(self._ctx, self.store_dir, self.endpoint) for _ in range(self.size)]
         try:
             for w in started:
                 w.wait_ready(START_LIMIT)
@@ -231,6 +234,10 @@ class Runner:
         if status == "ok":
             return rest[0]
         kind, message = rest
+        if kind == "RemoteError":  # the endpoint behind kg serve --endpoint failed
+            from kg.remote.http import RemoteError
+
+            raise RemoteError(message)
         if kind == "StoreError":
             raise StoreError(message)
         if kind == "internal":
@@ -247,7 +254,7 @@ class Runner:
     def _spawn(self) -> None:
         t0 = time.perf_counter()
         try:
-            w = _Worker(self._ctx, self.store_dir)
+            w = _Worker(self._ctx, self.store_dir, self.endpoint)
             w.wait_ready(START_LIMIT)
         except (StoreError, OSError) as e:
             print(f"kg serve: cannot restart a query worker: {e}", file=sys.stderr, flush=True)

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import networkx as nx
 from kg.errors import KgError
-from kg.store import Store
+from kg.reader import Reader
 from kg.trace import resolve
 
 QUERIES = Path(__file__).resolve().parents[2] / "queries" / "graph"
@@ -107,7 +107,7 @@ def _set(attrs: dict, **values) -> dict:
 # ---------------------------------------------------------------- the whole graph
 
 
-def full_network(store: Store, *, indicators: bool = False) -> nx.MultiDiGraph:
+def full_network(store: Reader, *, indicators: bool = False) -> nx.MultiDiGraph:
     """Every policy, project, unit and issuer of the store (and indicator, if asked), with every edge."""
     g = nx.MultiDiGraph()
     _add_units(g, store.select(query("units")))
@@ -263,7 +263,7 @@ def _sum_money(g: nx.MultiDiGraph) -> None:
 
 
 def build_network(
-    store: Store, *, policy: str | None = None, unit: str | None = None, issuer: str | None = None,
+    store: Reader, *, policy: str | None = None, unit: str | None = None, issuer: str | None = None,
     year: int | None = None, depth: int = 2, indicators: bool = False,
 ) -> nx.MultiDiGraph:
     """The graph of the store, or the neighbourhood of what the filters match.
@@ -369,7 +369,7 @@ def _of_kind(g: nx.MultiDiGraph, kind: str) -> list[tuple[str, dict]]:
     return [(n, d) for n, d in g.nodes(data=True) if d["kind"] == kind]
 
 
-def match_policy(store: Store, g: nx.MultiDiGraph, text: str) -> set[str]:
+def match_policy(store: Reader, g: nx.MultiDiGraph, text: str) -> set[str]:
     """The policy nodes ``text`` names (any spelling of a number, a law's title, a fragment of a title)."""
     canonical, iris = resolve(store, text)
     found = {p for p in iris if p in g and g.nodes[p]["kind"] == "policy"}
@@ -399,7 +399,7 @@ def match_issuer(g: nx.MultiDiGraph, text: str) -> set[str]:
     return found | organs
 
 
-def _attach_indicators(store: Store, g: nx.MultiDiGraph) -> None:
+def _attach_indicators(store: Reader, g: nx.MultiDiGraph) -> None:
     projects = {n for n, d in g.nodes(data=True) if d["kind"] == "project"}
     if not projects:
         return

@@ -1,0 +1,211 @@
+"""The store's ledger: which documents it holds, by content hash, and what each one says about the
+shared entities — a SQLite file beside the Oxigraph data (``<store>/budget-kg-ledger.sqlite``).
+
+Oxigraph's union of named graphs repeats a triple that several graphs state, so the facts
+documents share (units, policies, codes) are kept once, in ``id:graph/entities``. The ledger is what
+keeps that graph right a document at a time: it holds each document's contribution (its triples
+about shared things, in N-Triples form), so that replacing or removing one document adds to and
+deletes from the entities graph exactly the triples no other document states
+(:meth:`Ledger.swap`), without reading the store. It is also the manifest of the ingest: file, content
+hash, path and state (``writing`` until the document's graphs are stored), so that a rerun skips
+what is stored and unchanged, and a document whose ingest was cut short is found and cleaned.
+
+>>> led = Ledger(None)
+>>> led.begin("a.txt", "h1", "/in/a.txt")
+>>> led.swap("a.txt", {"<u> <p> \\"x\\" ."})
+(set(), {'<u> <p> "x" .'})
+>>> led.finish("a.txt"); led.begin("b.txt", "h2", None)
+>>> led.swap("b.txt", {"<u> <p> \\"x\\" .", "<v> <p> \\"y\\" ."})
+(set(), {'<v> <p> "y" .'})
+>>> led.finish("b.txt"); led.stored("a.txt"), led.by_content("h2"), led.remove("a.txt")
+('h1', 'b.txt', set())
+
+It also records what ``kg push`` sent to each remote store, graph by graph with its content hash:
+
+>>> led.mark_pushed("http://h/store", "http://g", "h3"); led.pushed("http://h/store")
+{'http://g': 'h3'}
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+FILE_NAME = "budget-kg-ledger.sqlite"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+  file TEXT PRIMARY KEY,      -- the document's own file name (bk:sourceFile)
+  sha256 TEXT NOT NULL,       -- its content
+  path TEXT,                  -- where it was read from, last time
+  state TEXT NOT NULL,        -- 'writing' while its graphs are being replaced, then 'stored'
+  changed TEXT NOT NULL,      -- when (UTC, ISO 8601)
+  linked INTEGER NOT NULL DEFAULT 0  -- 1 once the link stage has seen this content
+);
+CREATE INDEX IF NOT EXISTS documents_sha ON documents (sha256);
+CREATE TABLE IF NOT EXISTS contributions (
+  file TEXT NOT NULL,
+  triple TEXT NOT NULL,       -- one N-Triples statement about a shared entity
+  PRIMARY KEY (file, triple)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS contributions_triple ON contributions (triple);
+CREATE TABLE IF NOT EXISTS aliases (
+  alias TEXT PRIMARY KEY,     -- another file name the same content was given under
+  file TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pushed (
+  target TEXT NOT NULL,       -- a remote store's Graph Store Protocol URL (kg push), without credentials
+  graph TEXT NOT NULL,        -- a named graph sent there
+  sha256 TEXT NOT NULL,       -- of the graph's content as sent (kg.export.bulk.graph_ntriples)
+  pushed TEXT NOT NULL,       -- when (UTC, ISO 8601)
+  PRIMARY KEY (target, graph)
+) WITHOUT ROWID;
+"""
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+class Ledger:
+    """The ledger of one store (in memory when ``folder`` is None)."""
+
+    def __init__(self, folder: Path | None, read_only: bool = False):
+        if folder is None:
+            self.db = sqlite3.connect(":memory:", isolation_level=None)
+        elif read_only:
+            path = folder / FILE_NAME
+            uri = f"file:{path}?mode=ro" if path.exists() else "file::memory:"
+            self.db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        else:
+            self.db = sqlite3.connect(folder / FILE_NAME, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = NORMAL")
+        if not read_only or folder is None:
+            self.db.executescript(SCHEMA)
+            columns = {r[1] for r in self.db.execute("PRAGMA table_info(documents)")}
+            if "linked" not in columns:  # a ledger made before the link stage was incremental
+                self.db.execute("ALTER TABLE documents ADD COLUMN linked INTEGER NOT NULL DEFAULT 0")
+        self.read_only = read_only
+
+    def close(self) -> None:
+        self.db.close()
+
+    # ------------------------------------------------------------------ the manifest
+
+    def stored(self, file: str) -> str | None:
+        """The content hash of ``file`` when it is stored (not while it is being written)."""
+        row = self._one("SELECT sha256 FROM documents WHERE file = ? AND state = 'stored'", file)
+        return row[0] if row else None
+
+    def by_content(self, sha256: str) -> str | None:
+        """The stored file with this content, if any."""
+        row = self._one("SELECT file FROM documents WHERE sha256 = ? AND state = 'stored' ORDER BY file", sha256)
+        return row[0] if row else None
+
+    def files(self) -> list[str]:
+        return [r[0] for r in self._all("SELECT file FROM documents WHERE state = 'stored' ORDER BY file")]
+
+    def interrupted(self) -> list[tuple[str, str | None]]:
+        """(file, path) of documents whose ingest stopped while their graphs were being written."""
+        return [(r[0], r[1]) for r in self._all("SELECT file, path FROM documents WHERE state = 'writing' ORDER BY file")]
+
+    def begin(self, file: str, sha256: str, path: str | None) -> None:
+        """Mark ``file`` as being written (committed at once, so a crash leaves the mark)."""
+        self.db.execute(
+            "INSERT INTO documents (file, sha256, path, state, changed) VALUES (?, ?, ?, 'writing', ?) "
+            "ON CONFLICT (file) DO UPDATE SET sha256 = excluded.sha256, path = excluded.path, "
+            "state = 'writing', changed = excluded.changed, linked = 0",
+            (file, sha256, path, now()),
+        )
+
+    def finish(self, file: str) -> None:
+        self.db.execute("UPDATE documents SET state = 'stored', changed = ? WHERE file = ?", (now(), file))
+
+    def unlinked(self) -> list[str]:
+        """Stored documents the link stage has not seen yet (an ingest cut short before its end)."""
+        return [r[0] for r in self._all("SELECT file FROM documents WHERE state = 'stored' AND linked = 0 ORDER BY file")]
+
+    def mark_linked(self, files) -> None:
+        with self._transaction():
+            self.db.executemany("UPDATE documents SET linked = 1 WHERE file = ?", ((f,) for f in files))
+
+    def add_alias(self, alias: str, file: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO aliases (alias, file) VALUES (?, ?)", (alias, file))
+
+    def aliases(self, file: str) -> list[str]:
+        return [r[0] for r in self._all("SELECT alias FROM aliases WHERE file = ? ORDER BY alias", file)]
+
+    # ------------------------------------------------------------------ contributions
+
+    def contribution(self, file: str) -> set[str]:
+        return {r[0] for r in self._all("SELECT triple FROM contributions WHERE file = ?", file)}
+
+    def _elsewhere(self, triples: set[str], file: str) -> set[str]:
+        """Those of ``triples`` that another document states too."""
+        out: set[str] = set()
+        items = sorted(triples)
+        for i in range(0, len(items), 500):
+            chunk = items[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update(r[0] for r in self._all(
+                f"SELECT DISTINCT triple FROM contributions WHERE triple IN ({marks}) AND file != ?", *chunk, file
+            ))
+        return out
+
+    def swap(self, file: str, new: set[str]) -> tuple[set[str], set[str]]:
+        """Make ``new`` the contribution of ``file``; return (triples to delete from the entities
+        graph: no document states them any more, triples to add: no other document stated them)."""
+        old = self.contribution(file)
+        gone, came = old - new, new - old
+        unsupported = gone - self._elsewhere(gone, file)
+        fresh = came - self._elsewhere(came, file)
+        with self._transaction():
+            self.db.executemany("DELETE FROM contributions WHERE file = ? AND triple = ?", ((file, t) for t in gone))
+            self.db.executemany("INSERT INTO contributions (file, triple) VALUES (?, ?)", ((file, t) for t in came))
+        return unsupported, fresh
+
+    def remove(self, file: str) -> set[str]:
+        """Forget ``file``; return the triples of its contribution no other document states."""
+        unsupported, _ = self.swap(file, set())
+        with self._transaction():
+            self.db.execute("DELETE FROM documents WHERE file = ?", (file,))
+            self.db.execute("DELETE FROM aliases WHERE file = ? OR alias = ?", (file, file))
+        return unsupported
+
+    def all_triples(self):
+        """Every contributed triple once (the entities graph, rebuilt from scratch)."""
+        yield from (r[0] for r in self.db.execute("SELECT DISTINCT triple FROM contributions"))
+
+    # ------------------------------------------------------------------ graphs sent to remote stores
+
+    def pushed(self, target: str) -> dict[str, str]:
+        """Graph IRI → the content hash last sent to ``target`` (``kg push``)."""
+        return dict(self._all("SELECT graph, sha256 FROM pushed WHERE target = ?", target))
+
+    def mark_pushed(self, target: str, graph: str, sha256: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO pushed (target, graph, sha256, pushed) VALUES (?, ?, ?, ?)",
+                        (target, graph, sha256, now()))
+
+    def forget_pushed(self, target: str, graph: str) -> None:
+        self.db.execute("DELETE FROM pushed WHERE target = ? AND graph = ?", (target, graph))
+
+    # ------------------------------------------------------------------ plumbing
+
+    def _one(self, sql: str, *args):
+        return self.db.execute(sql, args).fetchone()
+
+    def _all(self, sql: str, *args):
+        return self.db.execute(sql, args).fetchall()
+
+    def _transaction(self):
+        db = self.db
+
+        class _Tx:
+            def __enter__(self):
+                db.execute("BEGIN")
+
+            def __exit__(self, exc_type, *exc):
+                db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+        return _Tx()
