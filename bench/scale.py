@@ -9,8 +9,8 @@ For each size, in one run, a corpus of that many documents is generated (``bench
 years × projects × KPI tables × citations, written to a temporary folder one document at a time) and:
 
 1. ingested into a fresh store with ``kg.pipeline.ingest`` at each ``--jobs``, each in a process of its
-   own (``bench/scale_ingest.py``): documents/s, seconds per stage (parse, store, entities, link: units
-   / projects / titles / writing, other), peak RSS of the writer and of each worker, the store's size on
+   own (``bench/scale_ingest.py``): documents/s, seconds per stage (hash, parse, store, link, flush,
+   other) and store + link against parse, peak RSS of the writer and of each worker, the store's size on
    disk and how much of it is write-ahead log (RocksDB's *.log), quads;
 2. asked five questions, p50/p95 over ``--repeat`` runs, on our store and on rdflib's in-memory
    Dataset loaded from the same data as N-Quads (``bench/scale_query.py``): ``kg trace`` of the most
@@ -191,11 +191,16 @@ def _collect(objs: list[dict], out: dict, engine: str) -> None:
 
 def stages(r: dict) -> str:
     s = r["stages"]
-    link = s["link_units"] + s["link_projects"] + s["link_titles"] + s["link_rest"]
     parse = f"parse {s['parse']:.1f}" + (f" (workers' CPU {r['worker_cpu']:.1f})" if r.get("workers") else "")
-    return (f"{parse}, store {s['store']:.1f}, entities {s['entities']:.1f}, link {link:.1f} "
-            f"(units {s['link_units']:.1f}, projects {s['link_projects']:.1f}, titles {s['link_titles']:.1f}, "
-            f"write {s['link_rest']:.1f}), other {s['other']:.1f}")
+    return (f"hash {s['hash']:.1f}, {parse}, store {s['store']:.1f}, link {s['link']:.1f}, "
+            f"flush {s['flush']:.1f}, other {s['other']:.1f}")
+
+
+def overhead(r: dict) -> str:
+    """Store + link (+ flush) against the parse CPU time: the writer's share of the work."""
+    s = r["stages"]
+    cpu = r["worker_cpu"] if r.get("workers") else s["parse"]
+    return f"{(s['store'] + s['link'] + s['flush']) / cpu:.0%} of parse CPU" if cpu else "?"
 
 
 def load(r: dict) -> str:
@@ -213,7 +218,7 @@ def print_ingest(jobs: int, n: int, final: dict | None, progress: dict | None, w
         rate = final["documents"] / final["seconds"]
         print(f"  jobs {jobs}: {final['documents']:,} documents in {final['seconds']:.0f} s = {rate:.2f} documents/s "
               f"({final['incomplete']} incomplete, {final['failed_count']} failed; machine load {load(final)})")
-        print(f"    stages (s): {stages(final)}")
+        print(f"    stages (s): {stages(final)}; store + link + flush = {overhead(final)}")
         print(f"    peak RSS: {memory(final)}")
         print(f"    store: {final['store_bytes'] / MIB:,.0f} MiB on disk, of which write-ahead log {final['wal_bytes'] / MIB:,.0f} MiB; "
               f"{final['quads']:,} quads ({final['triples']:,} triples mapped)")
@@ -223,9 +228,7 @@ def print_ingest(jobs: int, n: int, final: dict | None, progress: dict | None, w
     if progress:
         done, secs = progress["documents_done"], progress["seconds"]
         print(f"    got through {done:,} of {n:,} documents in {secs:.0f} s ({done / secs:.2f} documents/s so far; "
-              f"machine load {load(progress)}); then in stage '{progress.get('stage_now', '?')}' "
-              f"({progress.get('stage_for', 0):.0f} s into it at the last report)")
-        print(f"    stages so far (s): {stages(progress)}")
+              f"machine load {load(progress)})")
         print(f"    peak RSS so far: {memory(progress)}")
 
 

@@ -268,7 +268,7 @@ class IngestReport:
     incomplete: list[tuple[str, list[str]]] = field(default_factory=list)  # (file, what is missing), stored
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, the stored file with its content)
     unchanged: int = 0  # stored already with the same content: skipped
-    stages: dict[str, float] = field(default_factory=dict)  # seconds: parse (waiting for it), store, link
+    stages: dict[str, float] = field(default_factory=dict)  # seconds: hash, parse (waiting for it), store, link, flush
 
     def summary(self) -> str:
         bad = f", {len(self.failed)} failed" if self.failed else ""
@@ -407,6 +407,7 @@ def ingest(
     store.recovered = []
     todo: list[Path] = []
     seen: dict[str, str] = {}  # content hash → file, for this run
+    t0 = time.perf_counter()
     for f in files:
         sha = _hash(f)
         if sha is not None and not force and store.stored_content(f.name) == sha:
@@ -421,6 +422,7 @@ def ingest(
         if sha is not None:
             seen[sha] = f.name
         todo.append(f)
+    hashed = time.perf_counter() - t0
     changed: set[str] = set()
     batch: list[Parsed] = []
     waited = stored = 0.0
@@ -464,8 +466,10 @@ def ingest(
     if changed:
         link_store(store, changed)  # the link stage: what is the same across documents (id:graph/links)
     store.ledger.mark_linked(unlinked)
+    linked = time.perf_counter() - t0
+    t0 = time.perf_counter()
     store.flush()
-    report.stages = {"parse": waited, "store": stored, "link": time.perf_counter() - t0}
+    report.stages = {"hash": hashed, "parse": waited, "store": stored, "link": linked, "flush": time.perf_counter() - t0}
     report.seconds = time.perf_counter() - started
     return report
 
