@@ -32,6 +32,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -462,7 +463,7 @@ class Store:
         """SELECT rows as dicts of Python values (str, int, Decimal; IRIs as str)."""
         res = self.query(sparql, substitutions=subs)
         names = [v.value for v in res.variables]
-        return [{n: py(sol[n]) for n in names} for sol in res]
+        return [dict(zip(names, map(py, sol))) for sol in res]
 
     def result(self, sparql: str, substitutions: dict[str, Node] | None = None, rows=None):
         """Any query's answer as Python values: SELECT → ``rows(list of dicts, columns)`` (a plain
@@ -596,24 +597,20 @@ def bind(sparql: str, values: dict[str, Node]) -> str:
     return sparql[:at + 1] + " " + head + sparql[at + 1:]
 
 
-def py(term) -> object:
-    """A pyoxigraph term → a plain Python value."""
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return term.value
-    if isinstance(term, ox.Literal):
-        dt = term.datatype.value if term.datatype else ""
-        if dt.endswith("#integer") or dt.endswith("#int"):
-            return int(term.value)
-        if dt.endswith("#decimal"):
-            from decimal import Decimal
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+#: literal datatypes read as Python values other than str
+_CONVERT = {_XSD + "integer": int, _XSD + "int": int, _XSD + "decimal": Decimal, _XSD + "boolean": "true".__eq__}
 
-            return Decimal(term.value)
-        if dt.endswith("#boolean"):
-            return term.value == "true"
+
+def py(term) -> object:
+    """A pyoxigraph term → a plain Python value (called for every cell of every answer: kept lean)."""
+    kind = type(term)
+    if kind is ox.NamedNode:
         return term.value
-    return str(term)
+    if kind is ox.Literal:
+        convert = _CONVERT.get(term.datatype.value)
+        return convert(term.value) if convert else term.value
+    return None if term is None else str(term)
 
 
 # ---------------------------------------------------------------- answers as bytes (the endpoint, kg.serve)
