@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from rdflib import URIRef
+
 from kg import iri
 from kg.codelists import ontology_dir
 from kg.errors import KgError, ParseError
@@ -40,7 +42,8 @@ from kg.link import link_store
 from kg.model import Extraction, Finding, KpiTable, Line, Project, Section, SourceDoc, Table
 from kg.map import Mapped, map_extraction
 from kg.read import expand, read
-from kg.store import Encoded, Store, encode
+from kg.queries import indexed_queries
+from kg.store import Encoded, Store, document_answers, encode
 from kg.segment.embedded_docs import embedded_line_numbers, find_embedded
 from kg.segment.kpi_blocks import find_kpi_blocks
 from kg.segment.project_pages import find_project_pages
@@ -282,11 +285,17 @@ class IngestReport:
         )
 
 
-def load_reference_data(store: Store) -> int:
-    """(Re)load the ontology, the static code lists, the issuer table and the law table into their graphs."""
+def reference_files() -> dict[str, Path]:
+    """Graph IRI → Turtle file of the reference data: the ontology, the static code lists, the issuer
+    table and the law table."""
     d = ontology_dir()  # the folder of ontology/*.ttl
     graphs = {iri.ONTOLOGY: "budget-kg.ttl", iri.CODELISTS: "codelists.ttl", iri.ISSUERS: "issuers.ttl", iri.LAWS: "laws.ttl"}
-    return sum(store.load_reference(g, d / name) for g, name in graphs.items())
+    return {str(g): d / name for g, name in graphs.items()}
+
+
+def load_reference_data(store: Store) -> int:
+    """(Re)load the reference data into their graphs."""
+    return sum(store.load_reference(URIRef(g), path) for g, path in reference_files().items())
 
 
 @dataclass
@@ -310,6 +319,7 @@ def parse_file(path: Path, keep_personal: bool = False, data: bytes | None = Non
         ex = extract(read(path, data), keep_personal=keep_personal)
         m = map_extraction(ex)
         encoded = encode(m.file, m.graphs(), m.contrib, ex.source.sha256, str(path))
+        encoded.answers = document_answers(encoded, indexed_queries(), reference_files())
     except KgError as e:
         return Parsed(path, reason=e.message)
     except Exception as e:  # a bug must not lose the batch either; say what it was
