@@ -162,12 +162,14 @@ def ask(store: Path, qfile: Path, args, work: Path, n: int) -> dict:
     base = [sys.executable, str(HERE / "scale_query.py"), str(store), str(qfile), "--repeat", str(args.repeat),
             "--budget", str(args.budget), "--rdflib-max", str(args.rdflib_max)]
     out: dict = {"ours": {}, "rdflib": {}, "labels": {}, "notes": [], "query_timeout": args.query_timeout}
-    for key in QUESTIONS:
+    for key in QUESTIONS + (("every",) if args.every else ()):
         objs, why = run_lines(base + ["--engine", "ours", "--only", key], args.query_timeout, work / f"query-{n}-{key}.log")
         _collect(objs, out, "ours")
         if why and key not in out["ours"]:
             out["ours"][key] = {"error": f"not answered: {why}"}
-    objs, why = run_lines(base + ["--engine", "rdflib"], args.timeout, work / f"query-{n}-rdflib.log")
+    every = [*QUESTIONS, "every"] if args.every else list(QUESTIONS)
+    objs, why = run_lines(base + ["--engine", "rdflib", *(x for k in every for x in ("--only", k))], args.timeout,
+                          work / f"query-{n}-rdflib.log")
     _collect(objs, out, "rdflib")
     if why:
         out["notes"].append(f"rdflib run {why}; questions it had not answered by then are not measured")
@@ -197,10 +199,17 @@ def stages(r: dict) -> str:
 
 
 def overhead(r: dict) -> str:
-    """Store + link (+ flush) against the parse CPU time: the writer's share of the work."""
-    s = r["stages"]
-    cpu = r["worker_cpu"] if r.get("workers") else s["parse"]
-    return f"{(s['store'] + s['link'] + s['flush']) / cpu:.0%} of parse CPU" if cpu else "?"
+    """Store + link (+ flush) against parse, in CPU seconds (the workers' own with jobs > 1): the
+    writer's share of the work, whatever else the machine runs."""
+    c = r.get("cpu") or {}
+    parse = r["worker_cpu"] if r.get("workers") else c.get("parse", 0)
+    writer = c.get("store", 0) + c.get("link", 0) + c.get("flush", 0)
+    n = max(r.get("documents", 0), 1)
+    every = parse + sum(c.values()) - (0 if r.get("workers") else c.get("parse", 0))
+    return (f"CPU s: parse {parse:.1f}, store {c.get('store', 0):.1f}, link {c.get('link', 0):.1f}, "
+            f"flush {c.get('flush', 0):.1f}: store + link + flush = {writer / parse:.0%} of parse; "
+            f"per document {every / n * 1000:.0f} ms (parse {parse / n * 1000:.0f}, store {c.get('store', 0) / n * 1000:.0f}, "
+            f"link {c.get('link', 0) / n * 1000:.0f})") if parse else "?"
 
 
 def load(r: dict) -> str:
@@ -218,7 +227,8 @@ def print_ingest(jobs: int, n: int, final: dict | None, progress: dict | None, w
         rate = final["documents"] / final["seconds"]
         print(f"  jobs {jobs}: {final['documents']:,} documents in {final['seconds']:.0f} s = {rate:.2f} documents/s "
               f"({final['incomplete']} incomplete, {final['failed_count']} failed; machine load {load(final)})")
-        print(f"    stages (s): {stages(final)}; store + link + flush = {overhead(final)}")
+        print(f"    stages (s): {stages(final)}")
+        print(f"    {overhead(final)}")
         print(f"    peak RSS: {memory(final)}")
         print(f"    store: {final['store_bytes'] / MIB:,.0f} MiB on disk, of which write-ahead log {final['wal_bytes'] / MIB:,.0f} MiB; "
               f"{final['quads']:,} quads ({final['triples']:,} triples mapped)")
@@ -241,7 +251,7 @@ def print_queries(res: dict, q: dict, missing: list[str], n: int):
         print(f"  rdflib: export {e['quads']:,} quads as N-Quads in {e['seconds']:.0f} s ({e['bytes'] / MIB:,.0f} MiB); "
               f"Dataset load {lo['seconds']:.0f} s, +{lo['rss_growth_mib']:,.0f} MiB RSS")
     print(f"  {'question':52}{'ours p50 / p95 ms':>24}{'rdflib p50 / p95 ms':>24}{'ours/rdflib':>12}  rows [runs]")
-    for key in QUESTIONS:
+    for key in [*QUESTIONS, *sorted(k for k in res["ours"] if k.startswith("rq:"))]:
         o, r = res["ours"].get(key), res["rdflib"].get(key)
         name = res["labels"].get(key, key)
         for engine, x in (("ours", o), ("rdflib", r)):
@@ -251,8 +261,10 @@ def print_queries(res: dict, q: dict, missing: list[str], n: int):
         o = None if not o or "error" in o else o
         r = None if not r or "error" in r else r
         ours = f"{o['p50']:,.1f} / {o['p95']:,.1f}" if o else f"> {res['query_timeout'] * 1000:,.0f}" if late else "—"
-        theirs = f"{r['p50']:,.1f} / {r['p95']:,.1f}" if r else "—"
+        r_late = r_raw.get("late") if (r_raw := res["rdflib"].get(key)) else None
+        theirs = f"{r['p50']:,.1f} / {r['p95']:,.1f}" if r else f"> {r_late:,.0f}" if r_late else "—"
         ratio = (f"{o['p50'] / r['p50']:.3g}" if o and r and r["p50"] else
+                 f"< {o['p50'] / r_late:.3g}" if o and r_late else
                  f"> {res['query_timeout'] * 1000 / r['p50']:.3g}" if late and r and r["p50"] else "—")
         rows = (f"{o['rows']}" if o else "") + (f" (rdflib {r['rows']})" if r and (not o or r["rows"] != o["rows"]) else "")
         runs = f" [{o['runs'] if o else 0}{'' if not o or o['warm'] else ' cold'}" + (f"; {r['runs']}" if r else "") + "]"
@@ -349,6 +361,7 @@ def main() -> None:
     ap.add_argument("--budget", type=float, default=120, help="seconds a question may take over its runs")
     ap.add_argument("--query-timeout", type=float, default=600, help="stop one of our questions after this many seconds")
     ap.add_argument("--rdflib-max", type=int, default=6_000_000, help="skip rdflib above this many quads")
+    ap.add_argument("--every", action="store_true", help="also ask every query of queries/ unbound, on both engines")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--workdir", type=Path, default=None, help="where corpora and stores go (default: a temporary folder)")
     ap.add_argument("--keep", action="store_true", help="keep corpora and stores")

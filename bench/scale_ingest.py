@@ -12,6 +12,8 @@ against the ledger), ``parse`` (the writer waiting for the next parsed document:
 read → segment → extract → map, with N jobs only the wait — the workers' own CPU time is read from
 ``/proc``, ``worker_cpu``), ``store`` (the batched bulk loads), ``link`` (the incremental link stage)
 and ``flush``; ``other`` is the rest of the wall time (opening the store, the reference graphs).
+Each stage's CPU seconds in the writer (all its threads) too (``IngestReport.cpu``): on a machine
+that other work loads, they, not the wall times, say what a stage costs.
 
 Memory: the writer's peak RSS (``ru_maxrss``), and, sampled from ``/proc`` every 0.2 s, each worker's
 peak (``VmHWM``) and the peak of the whole process tree's RSS at one time.
@@ -115,13 +117,14 @@ def store_size(path: Path) -> tuple[int, int]:
 LOAD_AT_START = os.getloadavg()[0]
 
 
-def snapshot(done: int, started: float, sampler: Sampler, stages: dict | None = None) -> dict:
+def snapshot(done: int, started: float, sampler: Sampler, stages: dict | None = None, cpu: dict | None = None) -> dict:
     wall = time.perf_counter() - started
     staged = {k: (stages or {}).get(k, 0.0) for k in STAGES}
     staged["other"] = max(0.0, wall - sum(staged.values())) if stages else 0.0
     workers = sampler.workers()
     return {
         "documents_done": done, "seconds": wall, "stages": staged,
+        "cpu": {k: (cpu or {}).get(k, 0.0) for k in STAGES},
         "worker_cpu": sum(sampler.cpu.get(p, 0.0) for p in workers),
         "rss_writer_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "rss_worker_mib": max((sampler.hwm[p] for p in workers), default=0) / 1024,
@@ -151,7 +154,7 @@ def main() -> None:
     store.close()
     del store
     gc.collect()
-    result = snapshot(done, started, sampler, report.stages)
+    result = snapshot(done, started, sampler, report.stages, report.cpu)
     sampler.stop.set()
     size, wal = store_size(store_dir)
     result.update(

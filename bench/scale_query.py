@@ -29,6 +29,7 @@ import argparse
 import json
 import math
 import resource
+import signal
 import sys
 import tempfile
 import time
@@ -85,13 +86,23 @@ def percentile(values: list[float], p: float) -> float:
     return s[max(0, math.ceil(p / 100 * len(s)) - 1)]
 
 
-def measure(run, repeat: int, budget: float) -> dict:
-    """Run once to warm up, then up to ``repeat`` times within ``budget`` seconds; ms."""
+def measure(run, repeat: int, budget: float, limit: float = 0) -> dict:
+    """Run once to warm up, then up to ``repeat`` times within ``budget`` seconds; ms. A first run
+    longer than ``limit`` seconds (0: none; Python code only: the alarm waits for a call into
+    Oxigraph to return) is stopped and reported as such."""
     t0 = time.perf_counter()
+    if limit:
+        signal.signal(signal.SIGALRM, _late)
+        signal.setitimer(signal.ITIMER_REAL, limit)
     try:
         rows = run()
+    except Late:
+        return {"error": f"stopped at the time limit ({limit:.0f} s)", "late": limit * 1000}
     except Exception as e:  # an engine that cannot answer: say so, measure the rest
         return {"error": f"{type(e).__name__}: {e}"[:300]}
+    finally:
+        if limit:
+            signal.setitimer(signal.ITIMER_REAL, 0)
     first = time.perf_counter() - t0
     times = []
     spent = first
@@ -108,6 +119,16 @@ def measure(run, repeat: int, budget: float) -> dict:
 
 #: the questions, cheapest first (a run stopped at its time limit loses only the ones after it)
 KEYS = ("indicators", "issuer", "chains", "trace-policy", "trace")
+#: every query of queries/, unbound (the whole store's answer), asked with ``--only every``
+EVERY = tuple(sorted(str(p.relative_to(QUERIES)) for p in QUERIES.rglob("*.rq")))
+
+
+class Late(Exception):
+    pass
+
+
+def _late(signum, frame):
+    raise Late()
 
 
 def questions(store, q: dict) -> dict[str, tuple[str, object]]:
@@ -137,12 +158,19 @@ def emit(**obj) -> None:
 
 def ask(store, q: dict, keys: list[str], args) -> None:
     asked = questions(store, q)
+    if "every" in keys:
+        keys = [k for k in keys if k != "every"] + [f"rq:{name}" for name in EVERY]
+        for name in EVERY:
+            text = (QUERIES / name).read_text("utf-8")
+            asked[f"rq:{name}"] = (name, lambda text=text: len(store.select(text)))
     for key in keys:
         if key not in asked:
             emit(key=key, skipped="nothing to ask it of (see the notes)")
             continue
         label, run = asked[key]
-        emit(key=key, label=label, result=measure(run, args.repeat, args.budget))
+        every = key.startswith("rq:")
+        emit(key=key, label=label, result=measure(run, args.every_repeat if every else args.repeat, args.budget,
+                                                  args.every_limit if every else 0))
 
 
 def main() -> None:
@@ -150,7 +178,10 @@ def main() -> None:
     ap.add_argument("store", type=Path)
     ap.add_argument("questions", type=Path)
     ap.add_argument("--engine", choices=("ours", "rdflib"), default="ours")
-    ap.add_argument("--only", action="append", choices=KEYS, help="ask only this question (repeatable)")
+    ap.add_argument("--only", action="append", choices=KEYS + ("every",),
+                    help="ask only this question (repeatable); 'every': each query of queries/ unbound")
+    ap.add_argument("--every-repeat", type=int, default=3, help="runs of each query of queries/")
+    ap.add_argument("--every-limit", type=float, default=120, help="stop one of queries/ on rdflib after this many seconds")
     ap.add_argument("--repeat", type=int, default=20)
     ap.add_argument("--budget", type=float, default=120.0)
     ap.add_argument("--rdflib-max", type=int, default=6_000_000)
