@@ -432,6 +432,11 @@ class Store:
     def load_reference(self, graph: URIRef, path: Path) -> int:
         """Replace a reference graph (ontology, code lists) with a Turtle file's content."""
         self._writable()
+        if not Path(path).is_file():
+            from kg.resources import MissingResource
+
+            raise MissingResource("reference data not installed (set KG_ONTOLOGY_DIR or reinstall budget-kg)",
+                                  file=str(path))
         g = ox.NamedNode(str(graph))
         self._s.update(f"DROP SILENT GRAPH <{graph}>")
         self._s.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=g)

@@ -15,7 +15,8 @@ from kg.codelists import concept, economic_code, label, normalise, parent
 from kg.vocab import ID
 
 CODELISTS = Path(__file__).resolve().parents[1] / "ontology" / "codelists.ttl"
-SCHEMES = ("indicator-category", "budget-type", "funding-level", "functional", "income", "economic", "admin-level")
+SCHEMES = ("indicator-category", "budget-type", "funding-level", "functional", "income", "economic", "admin-level",
+           "budget-phase", "budget-item")
 
 LEVEL2 = {
     "quantity": "output", "quality": "output", "timeliness": "output", "cost": "output",

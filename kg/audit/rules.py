@@ -44,9 +44,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import QueryError
+from kg.resources import queries_dir
 from kg.vocab import PREFIXES
 
-RULES = Path(__file__).resolve().parents[2] / "queries" / "audit"
+RULES = queries_dir() / "audit"  # queries/audit of the repository, shipped in the package (kg.resources)
 SEVERITIES = ("error", "warning", "info")  # most severe first
 RESULT_VARIABLES = ("doc", "expected", "actual", "tolerance", "message")
 

@@ -36,15 +36,15 @@ from urllib.parse import urlsplit
 
 from kg.errors import KgError, QueryError, StoreError
 from kg.remote.http import RemoteError
+from kg.resources import missing_vendor, page_dir, queries_dir, vendor_dir
 from kg.serve import protocol, resource
 from kg.serve.guard import Refused
 from kg.serve.protocol import CONTENT_TYPES, GRAPH_OFFERS, HTML_OFFERS, RESULT_OFFERS, HttpError
 from kg.serve.runner import Busy, QueryTimeout, Runner
 
-ROOT = Path(__file__).resolve().parents[2]
-PAGE = Path(__file__).resolve().parent / "page"
-VENDOR = Path(__file__).resolve().parents[1] / "assets" / "vendor"
-QUERIES = ROOT / "queries"
+PAGE = page_dir()
+VENDOR = vendor_dir()
+QUERIES = queries_dir()
 #: what /id/… and /ontology offer, Turtle first (the answer to ``*/*``); browsers ask for text/html
 RESOURCE_OFFERS = GRAPH_OFFERS[:1] + HTML_OFFERS + GRAPH_OFFERS[1:]
 STATIC_TYPES = {
@@ -329,7 +329,11 @@ def make_app(store_dir: str | Path, timeout: float = 10.0, max_rows: int | None 
         raise StoreError("no store here; run `kg ingest --store DIR PATH…` first", file=str(store_dir))
     runner = Runner(store_dir, workers=workers, timeout=timeout, max_rows=max_rows, endpoint=endpoint)
     runner.start()
-    return App(runner, log)
+    app = App(runner, log)
+    why = missing_vendor()
+    if why is not None:  # /sparql works; the page at / would have no editor
+        app.log(f"warning: {why}; the query page at / cannot work without them")
+    return app
 
 
 def run(app: App, host: str, port: int, threads: int, on_ready: Callable[[str], None]) -> None:
