@@ -164,7 +164,9 @@ class BK(DefinedNamespace):
     governmentEconomicName: URIRef
     moneyUnit: URIRef
     # the budget tables as an RDF Data Cube: the other dimensions and the attributes of each line
+    classificationItem: URIRef
     rowNumber: URIRef
+    columnNumber: URIRef
     reportingUnit: URIRef
     budgetYear: URIRef
     budgetPhase: URIRef

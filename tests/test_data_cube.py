@@ -72,22 +72,24 @@ def test_a_cube_is_there_to_check(sample_store):
         "?o a qb:Observation ; qb:dataSet ?t }")
     assert rows == [{"tables": 17, "lines": 375}]  # tables printed empty have no observation
     line = sample_store.select(
-        "SELECT ?unit ?year ?phase ?code ?side ?column ?row ?amount ?currency ?mult ?printed WHERE { "
-        "?o a bk:BudgetLine ; qb:dataSet ?t ; bk:classification ?c ; bk:budgetColumn ?column ; bk:amount ?amount ; "
+        "SELECT ?unit ?year ?phase ?code ?column ?row ?col ?amount ?currency ?mult ?printed WHERE { "
+        "?o a bk:BudgetLine ; qb:dataSet ?t ; bk:classificationItem ?c ; bk:budgetColumn ?column ; bk:amount ?amount ; "
         "bk:reportingUnit/rdfs:label ?unit ; bk:budgetYear ?year ; bk:budgetPhase/skos:prefLabel ?phase ; "
-        "bk:budgetSide ?side ; bk:rowNumber ?row ; bk:currency ?currency ; bk:unitMultiplier ?mult ; bk:moneyUnit ?printed . "
+        "bk:rowNumber ?row ; bk:columnNumber ?col ; bk:currency ?currency ; bk:unitMultiplier ?mult ; bk:moneyUnit ?printed . "
+        "?o bk:classification ?c . "
         "?c skos:notation ?code FILTER(?code = \"20103\" && ?column = \"合计\") "
         "?t bk:tableKind \"expenditure\" ; prov:wasDerivedFrom/bk:sourceFile \"demo-001_示范市数据服务中心_2025.txt\" "
         "FILTER(LANG(?phase) = \"\") }")
-    assert line == [{"unit": "示范市数据服务中心", "year": 2025, "phase": "预算", "code": "20103", "side": "支出",
-                     "column": "合计", "row": 3, "amount": Decimal("3954700"),
+    assert line == [{"unit": "示范市数据服务中心", "year": 2025, "phase": "预算", "code": "20103",
+                     "column": "合计", "row": 3, "col": 3, "amount": Decimal("3954700"),
                      "currency": "http://data.openbudgets.eu/resource/codelist/currency/CNY", "mult": 0,
                      "printed": "万元"}]
 
 
 def test_rows_without_a_code_have_their_item(sample_store):
     rows = sample_store.select(
-        "SELECT DISTINCT ?item ?label WHERE { ?o a bk:BudgetLine ; bk:isTotal true ; bk:classification ?item . "
+        "SELECT DISTINCT ?item ?label WHERE { ?o a bk:BudgetLine ; bk:isTotal true ; bk:classificationItem ?item . "
+        "FILTER NOT EXISTS { ?o bk:classification ?code } "
         "?item skos:inScheme <https://w3id.org/budget-kg/id/scheme/budget-item> ; skos:prefLabel ?label ; a skos:Concept . "
         "<https://w3id.org/budget-kg/id/collection/classification> skos:member ?item } ORDER BY ?label")
     assert {r["label"] for r in rows} >= {"合计"}

@@ -38,7 +38,9 @@ def test_from_selects_the_default_graph(sample_store):
     assert count(sample_store, PROJECTS.format(**{"from": f"FROM <{DOC2}>"})) == 2
     assert count(sample_store, PROJECTS.format(**{"from": f"FROM <{DOC1}> FROM <{DOC2}>"})) == 5
     assert count(sample_store, "SELECT (COUNT(*) AS ?n) FROM <urn:nonexistent> WHERE { ?s ?p ?o }") == 0
-    assert count(sample_store, f"SELECT (COUNT(*) AS ?n) FROM <{DOC1}> WHERE {{ ?s ?p ?o }}") == 2936
+    in_doc1 = sample_store.count(URIRef(DOC1))  # the quads of its named graph, counted by the store itself
+    assert in_doc1 > 4000
+    assert count(sample_store, f"SELECT (COUNT(*) AS ?n) FROM <{DOC1}> WHERE {{ ?s ?p ?o }}") == in_doc1
     # FROM alone: no named graph
     assert list(sample_store.query(f"SELECT ?g FROM <{DOC1}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}")) == []
 
@@ -148,7 +150,7 @@ def test_service_description(server, sample_store):
     names = {str(g.value(n, SD.name)): int(g.value(g.value(n, SD.graph), VOID.triples))
              for n in g.objects(dataset, SD.namedGraph)}
     assert set(names) == {x.value for x in sample_store.graphs()}
-    assert names[DOC1] == 2936
+    assert names[DOC1] == sample_store.count(URIRef(DOC1))
     # the same description in RDF/XML; the VoID links to it
     status, headers, xml = get(f"{server.url}/sparql", accept="application/rdf+xml")
     assert status == 200 and headers["Content-Type"] == "application/rdf+xml"

@@ -307,7 +307,6 @@ class Cube:
 STRUCTURE = URIRef(ID_IRI + "structure/budget-table")
 CLASSIFICATIONS = URIRef(ID_IRI + "collection/classification")
 CNY = URIRef("http://data.openbudgets.eu/resource/codelist/currency/CNY")
-INCOME_KINDS = ("income", "fund_income")  # one-sided tables of revenue; every other one-sided table is spending
 _ENUMERATOR = re.compile(r"^[一二三四五六七八九十]+、")
 
 
@@ -326,6 +325,7 @@ def _budget_line(out: Out, shared: Out, d: URIRef, node: URIRef, table: URIRef, 
     out.add(node, BK.budgetYear, cube.year)
     out.add(node, BK.budgetPhase, cube.phase)
     out.add(node, BK.rowNumber, line.row_index)
+    out.add(node, BK.columnNumber, line.column_index)
     out.add(node, BK.currency, CNY)
     out.add(node, BK.unitMultiplier, 0)
     out.add(node, BK.moneyUnit, money_unit)
@@ -333,7 +333,7 @@ def _budget_line(out: Out, shared: Out, d: URIRef, node: URIRef, table: URIRef, 
     out.add(node, BK.budgetTable, line.table_title)
     out.add(node, BK.budgetColumn, line.column)
     out.add(node, BK.amount, line.amount)
-    out.add(node, BK.budgetSide, line.side or ("收入" if line.table_kind in INCOME_KINDS else "支出"))
+    out.add(node, BK.budgetSide, line.side)
     if line.is_total:
         out.add(node, BK.isTotal, True)
     out.add(node, BK.governmentEconomicName, line.gov_economic_name)
@@ -359,13 +359,15 @@ def _budget_line(out: Out, shared: Out, d: URIRef, node: URIRef, table: URIRef, 
             shared.add(concept, SKOS.inScheme, iri.scheme("economic"))
             shared.add(concept, SKOS.notation, line.code)
             shared.add(concept, SKOS.prefLabel, line.row_label)
-    if concept is None:  # a row without a code: its item, by name
-        name = _ENUMERATOR.sub("", line.row_label.strip()) or f"row {line.row_index}"
-        concept = iri.budget_item(name)
-        shared.add(concept, RDF.type, SKOS.Concept)
-        shared.add(concept, PROV.wasDerivedFrom, d)
-        shared.add(concept, SKOS.inScheme, iri.scheme("budget-item"))
-        shared.add(concept, SKOS.prefLabel, name)
-    shared.add(CLASSIFICATIONS, SKOS.member, concept)
     out.add(node, BK.classification, concept)
+    item = concept
+    if item is None:  # a row without a code: its item, by name
+        name = _ENUMERATOR.sub("", line.row_label.strip()) or f"row {line.row_index}"
+        item = iri.budget_item(name)
+        shared.add(item, RDF.type, SKOS.Concept)
+        shared.add(item, PROV.wasDerivedFrom, d)
+        shared.add(item, SKOS.inScheme, iri.scheme("budget-item"))
+        shared.add(item, SKOS.prefLabel, name)
+    shared.add(CLASSIFICATIONS, SKOS.member, item)
+    out.add(node, BK.classificationItem, item)
     out.prov(node, d, line.span)
