@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
 from rdflib import URIRef
 
@@ -18,7 +17,6 @@ from kg.policy.docno import parse_docno
 from kg.policy.laws import law
 from kg.reader import Reader
 
-QUERIES = Path(__file__).resolve().parents[1] / "queries"
 
 FIND_BY_TITLE = """
 SELECT DISTINCT ?policy ?text WHERE {
@@ -50,7 +48,9 @@ WHERE {
 
 
 def query_text(name: str) -> str:
-    return (QUERIES / name).read_text("utf-8")
+    from kg.resources import queries_dir, read_text
+
+    return read_text(queries_dir() / name, f"the question {name}")
 
 
 @dataclass
