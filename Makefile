@@ -8,16 +8,12 @@ VENDOR_STAMP := $(VENDOR)/.built
 
 .PHONY: demo test install vendor browser screenshots bench bench-scale clean
 
-# JavaScript libraries for the query page and `kg viz` HTML: from npm at build time, shipped in the package.
-$(VENDOR_STAMP): package.json package-lock.json
+# JavaScript libraries for the query page and `kg viz` HTML: from npm at build time, shipped in the package
+# (vendor_assets.py copies them into kg/assets/vendor; a wheel's build does the same by itself). npm ci also
+# installs the development packages: YASGUI, the SPARQL client the tests drive against `kg serve`.
+$(VENDOR_STAMP): package.json package-lock.json vendor_assets.py
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
-	mkdir -p $(VENDOR)
-	cp node_modules/cytoscape/dist/cytoscape.min.js $(VENDOR)/
-	cp node_modules/codemirror/lib/codemirror.js node_modules/codemirror/lib/codemirror.css $(VENDOR)/
-	cp node_modules/codemirror/mode/sparql/sparql.js $(VENDOR)/codemirror-sparql.js
-	cp node_modules/cytoscape/LICENSE $(VENDOR)/LICENSE.cytoscape
-	cp node_modules/codemirror/LICENSE $(VENDOR)/LICENSE.codemirror
-	touch $@
+	$(PYTHON) vendor_assets.py
 
 vendor: $(VENDOR_STAMP)
 
@@ -60,4 +56,4 @@ bench-scale: $(STAMP)
 	$(BIN)/python bench/scale.py $(SCALE_ARGS)
 
 clean:
-	rm -rf $(VENV) kg-store .pytest_cache build *.egg-info node_modules $(VENDOR)
+	rm -rf $(VENV) kg-store .pytest_cache build dist *.egg-info node_modules $(VENDOR)

@@ -4,17 +4,16 @@ For notebooks: ``g = kg.open("kg-store")``, then ``g.trace(…)``, ``g.query(…
 (see :mod:`kg.api`). The API is imported on first use, so ``import kg`` stays light.
 """
 
-from pathlib import Path
-
 __version__ = "0.1.0"
-
-# the bundled sample corpus (written by us, in the formats of real disclosures)
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 
 __all__ = ["open", "KnowledgeGraph", "SAMPLE", "__version__"]
 
 
 def __getattr__(name: str):
+    if name == "SAMPLE":  # the bundled sample corpus (written by us, in the formats of real disclosures)
+        from kg.resources import sample_dir
+
+        return sample_dir()
     if name in ("open", "KnowledgeGraph", "Rows"):
         from kg import api
 

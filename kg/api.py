@@ -35,10 +35,20 @@ declaration, and keyword arguments bind variables (a bound variable must be in t
 >>> sum(r["amount"] for r in rows)
 Decimal('2601000')
 
-With pandas installed, ``rows.to_dataframe()`` is a DataFrame (amounts stay ``Decimal``):
+With pandas installed, ``rows.to_dataframe()`` is a DataFrame; money is an exact numeric column:
 
->>> rows.to_dataframe().shape
-(3, 3)
+>>> df = rows.to_dataframe()
+>>> df.shape, str(df["amount"].dtype), df["amount"].sum()
+((3, 3), 'decimal128(38, 0)[pyarrow]', Decimal('2601000'))
+
+A CONSTRUCT gives an ``rdflib.Graph``; binding a variable the SELECT does not project is a ``QueryError``:
+
+>>> len(g.query("CONSTRUCT { ?p bk:justifiedBy ?policy } WHERE { ?p bk:justifiedBy ?policy }", policy=t.policy))
+3
+>>> g.query("SELECT ?name WHERE { ?p rdfs:label ?name }", policy=t.policy)
+Traceback (most recent call last):
+...
+kg.errors.QueryError: cannot bind ?policy: the SELECT does not project it (its columns: ?name)
 
 The policy → project → unit network as a networkx graph (nodes are IRIs, with ``kind`` and ``label``):
 
@@ -58,10 +68,28 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from kg.errors import KgError, StoreError
+import pyoxigraph as ox
+from rdflib import Graph
+
+from kg.dataset import Dataset
+from kg.errors import KgError, QueryError, StoreError
 from kg.pipeline import IngestReport, ingest
-from kg.store import Store
+from kg.store import Store, py
 from kg.trace import PolicyTrace, trace
+
+
+def _graph(triples) -> Graph:
+    """A CONSTRUCT / DESCRIBE answer as an rdflib Graph (by way of N-Triples, which keeps every term exactly),
+    with the project prefixes bound."""
+    from kg.vocab import PREFIXES
+
+    g = Graph()
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns, override=True)
+    data = triples.serialize(format=ox.RdfFormat.N_TRIPLES)
+    if data:
+        g.parse(data=data.decode("utf-8"), format="nt")
+    return g
 
 
 class Rows(list):
@@ -72,12 +100,15 @@ class Rows(list):
         self.columns = columns
 
     def to_dataframe(self):
-        """The rows as a pandas DataFrame (``pip install 'budget-kg[notebook]'``)."""
+        """The rows as a pandas DataFrame (``pip install 'budget-kg[notebook]'``). Money stays exact and
+        numeric: a column of decimals (yuan) has the dtype ``decimal128(38, s)[pyarrow]`` (``s``: the most
+        decimal places in it), so ``sum()``, ``max()`` and comparisons work and give ``Decimal``; a column
+        of integers is ``Int64`` (nullable); anything else is what pandas makes of it (strings: its string dtype)."""
         try:
             import pandas as pd
         except ImportError as e:
             raise KgError("pandas is not installed: pip install 'budget-kg[notebook]'") from e
-        return pd.DataFrame(list(self), columns=self.columns)
+        return pd.DataFrame({c: _column(pd, [r.get(c) for r in self]) for c in self.columns}, columns=self.columns)
 
     def _repr_html_(self) -> str:  # a table in Jupyter
         head = "".join(f"<th>{escape(c)}</th>" for c in self.columns)
@@ -86,6 +117,21 @@ class Rows(list):
         )
         more = f"<p>{len(self)} rows, first 500 shown</p>" if len(self) > 500 else f"<p>{len(self)} rows</p>"
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}"
+
+
+def _column(pd, values: list):
+    """One DataFrame column: decimals as exact Arrow decimals, integers as nullable Int64."""
+    present = [v for v in values if v is not None]
+    if present and all(isinstance(v, Decimal) for v in present):
+        try:
+            import pyarrow as pa
+        except ImportError as e:
+            raise KgError("pyarrow is not installed (exact decimal columns): pip install 'budget-kg[notebook]'") from e
+        scale = max(max(-v.as_tuple().exponent, 0) for v in present)
+        return pd.arrays.ArrowExtensionArray(pa.array(values, type=pa.decimal128(38, scale)))
+    if present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+        return pd.array(values, dtype="Int64")
+    return values
 
 
 def _show(value: object) -> str:
@@ -135,12 +181,25 @@ class KnowledgeGraph:
         """Read, extract and store documents (files or folders); a document that fails is reported, not raised."""
         return ingest(list(paths), self.store, jobs=jobs)
 
-    def query(self, sparql: str, **params: object) -> Rows | bool | str:
-        """Run SPARQL. SELECT → :class:`Rows`; ASK → bool; CONSTRUCT / DESCRIBE → Turtle text.
+    def query(self, sparql: str, *, dataset: Dataset | None = None, **params: object) -> Rows | bool | Graph:
+        """Run SPARQL. SELECT → :class:`Rows`; ASK → bool; CONSTRUCT / DESCRIBE → an ``rdflib.Graph``.
 
-        Keyword arguments bind variables (``policy="https://w3id.org/…"`` binds an IRI)."""
-        subs = {name: _term(v) for name, v in params.items()}
-        return self.store.result(sparql, substitutions=subs, rows=Rows)
+        Keyword arguments bind variables (``policy="https://w3id.org/…"`` binds an IRI); a SELECT must
+        project each of them. ``dataset`` (a :class:`kg.dataset.Dataset`) chooses the graphs as the
+        protocol's default-graph-uri / named-graph-uri do, over the query's FROM / FROM NAMED."""
+        subs = {name.lstrip("?$"): _term(v) for name, v in params.items()}
+        res = self.store.query(sparql, substitutions=subs, dataset=dataset)
+        if isinstance(res, ox.QueryBoolean):
+            return bool(res)
+        if isinstance(res, ox.QueryTriples):
+            return _graph(res)
+        names = [v.value for v in res.variables]
+        missing = [n for n in subs if n not in names]
+        if missing:
+            raise QueryError(
+                f"cannot bind {', '.join('?' + n for n in missing)}: the SELECT does not project "
+                f"{'it' if len(missing) == 1 else 'them'} (its columns: {', '.join('?' + n for n in names) or 'none'})")
+        return Rows(({n: py(sol[n]) for n in names} for sol in res), names)
 
     def trace(self, policy: str) -> PolicyTrace:
         """The policy behind a document number in any spelling, a law's name or a title fragment:

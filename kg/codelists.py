@@ -17,12 +17,12 @@ rdflib.term.URIRef('https://w3id.org/budget-kg/id/concept/funding-level/municipa
 >>> parent(concept("indicator-category", "产出指标")) is None
 True
 
-The directory holding the TTL files is ``<repo>/ontology``, or ``$KG_ONTOLOGY_DIR`` when set.
+The directory holding the TTL files is the package's ``kg._ontology`` (``ontology/`` of the repository, see
+:mod:`kg.resources`), or ``$KG_ONTOLOGY_DIR`` when set.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -35,7 +35,8 @@ from rdflib.namespace import RDF, SKOS
 from kg.errors import KgError
 from kg.vocab import ID_IRI
 
-__all__ = ["CODELISTS_FILE", "ontology_dir", "read_table", "normalise", "schemes", "concept", "economic_code", "parent", "label"]
+__all__ = ["CODELISTS_FILE", "ontology_dir", "read_table", "normalise", "schemes", "concept", "economic_code", "known",
+           "parent", "label"]
 
 CODELISTS_FILE = "codelists.ttl"
 SCHEME_BASE = ID_IRI + "scheme/"
@@ -44,9 +45,10 @@ _SPACE = re.compile(r"\s+")
 
 
 def ontology_dir() -> Path:
-    """The directory of the ontology files: ``$KG_ONTOLOGY_DIR``, else ``ontology/`` beside the ``kg`` package."""
-    env = os.environ.get("KG_ONTOLOGY_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[1] / "ontology"
+    """The directory of the ontology files: ``$KG_ONTOLOGY_DIR``, else the package's (:mod:`kg.resources`)."""
+    from kg.resources import ontology_dir as installed
+
+    return installed()
 
 
 def normalise(text: str) -> str:
@@ -121,7 +123,7 @@ def schemes() -> list[str]:
     """The names of the code lists, e.g. "economic" for ``id:scheme/economic``.
 
     >>> schemes()
-    ['admin-level', 'budget-type', 'economic', 'functional', 'funding-level', 'income', 'indicator-category']
+    ['admin-level', 'budget-item', 'budget-phase', 'budget-type', 'economic', 'functional', 'funding-level', 'income', 'indicator-category']
     """
     return sorted(_index().by_label)
 
@@ -138,7 +140,7 @@ def concept(scheme: str, label: str) -> URIRef | None:
     >>> concept("economics", "基本工资")
     Traceback (most recent call last):
     ...
-    ValueError: unknown code list 'economics'; known: admin-level, budget-type, economic, functional, funding-level, income, indicator-category
+    ValueError: unknown code list 'economics'; known: admin-level, budget-item, budget-phase, budget-type, economic, functional, funding-level, income, indicator-category
     """
     index = _index()
     table = index.by_label.get(scheme)
@@ -155,6 +157,15 @@ def economic_code(label: str) -> str | None:
     """
     c = concept("economic", label)
     return None if c is None else _index().notation.get(c)
+
+
+def known(c: URIRef) -> bool:
+    """Whether the code lists define the concept.
+
+    >>> known(URIRef("https://w3id.org/budget-kg/id/concept/economic/30213")), known(URIRef("urn:x"))
+    (True, False)
+    """
+    return c in _index().pref
 
 
 def parent(c: URIRef) -> URIRef | None:

@@ -5,9 +5,9 @@ One fact per line, grep-friendly, in the order of the graph: document, tables an
 amounts, projects with their KPI tables and indicators, policy references, findings, and what
 the reader or the extractors set aside.
 
->>> from pathlib import Path
+>>> import kg
 >>> from kg.pipeline import extract_file
->>> ex = extract_file(Path(__file__).parents[1] / "data" / "sample" / "demo-001_示范市数据服务中心_2025.txt")
+>>> ex = extract_file(kg.SAMPLE / "demo-001_示范市数据服务中心_2025.txt")
 >>> text = explain(ex)
 >>> print(text[0])
 document  示范市数据服务中心 2025 单位预算  (line 4)

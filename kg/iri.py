@@ -116,6 +116,11 @@ def economic(code: str) -> URIRef:
     return _id("concept/economic/" + slug(code))
 
 
+def budget_item(name: str) -> URIRef:
+    """The item of a budget-table row that prints no classification code, by its name."""
+    return _id("concept/item/" + slug(key(name)))
+
+
 def scheme(name: str) -> URIRef:
     return _id("scheme/" + name)
 

@@ -1,7 +1,7 @@
 """The one place that chains the stages: read → segment → extract → map → store.
 
->>> from pathlib import Path
->>> ex = extract_file(Path(__file__).parents[1] / "data" / "sample" / "demo-001_示范市数据服务中心_2025.txt")
+>>> import kg
+>>> ex = extract_file(kg.SAMPLE / "demo-001_示范市数据服务中心_2025.txt")
 >>> ex.document.unit_name, ex.document.year, len(ex.projects)
 ('示范市数据服务中心', 2025, 3)
 """

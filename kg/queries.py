@@ -11,16 +11,15 @@ projects reads a thousand rows from an index instead of joining them across the 
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
-QUERIES = Path(__file__).resolve().parents[1] / "queries"
+from kg.resources import queries_dir, read_text
 
 #: query file → the variable its callers bind (the key of its indexed rows)
 INDEXED = {"trace-policy.rq": "policy", "project-indicators.rq": "project"}
 
 
 def query_text(name: str) -> str:
-    return (QUERIES / name).read_text("utf-8")
+    return read_text(queries_dir() / name, f"the question {name}")
 
 
 @cache

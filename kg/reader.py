@@ -20,12 +20,15 @@ from rdflib.term import Node
 
 @runtime_checkable
 class Reader(Protocol):
-    """Read access to budget-kg's dataset: the default graph is the union of the named graphs, the
+    """Read access to budget-kg's dataset: the default graph is the union of the named graphs (unless
+    the query or the protocol chooses another dataset: :mod:`kg.dataset`), the
     project prefixes (``kg.vocab.PREFIXES``) are declared, variables are bound by an inlined ``VALUES``
     (:func:`kg.store.bind`)."""
 
-    def query(self, sparql: str, substitutions: dict[str, Node] | None = None, timeout: float | None = None):
-        """Any query's answer as pyoxigraph gives it: ``QuerySolutions``, ``QueryBoolean`` or ``QueryTriples``."""
+    def query(self, sparql: str, substitutions: dict[str, Node] | None = None, timeout: float | None = None,
+              dataset=None):
+        """Any query's answer as pyoxigraph gives it: ``QuerySolutions``, ``QueryBoolean`` or ``QueryTriples``;
+        ``dataset`` (a :class:`kg.dataset.Dataset`) overrides the query's ``FROM`` / ``FROM NAMED``."""
 
     def select(self, sparql: str, **subs: Node) -> list[dict[str, object]]:
         """SELECT rows as dicts of Python values (:func:`kg.store.py`)."""

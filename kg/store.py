@@ -15,7 +15,9 @@ Graphs:
 
 Queries see the default graph as the union of all named graphs (Oxigraph's union default graph:
 each triple pattern is one index lookup whatever the number of graphs), and ``GRAPH ?g`` ranges
-over the same graphs. Variables are bound by an inlined ``VALUES`` (:func:`bind`), which
+over the same graphs — unless the query's ``FROM`` / ``FROM NAMED`` or the protocol's
+``default-graph-uri`` / ``named-graph-uri`` choose another dataset, which is then exactly the one
+SPARQL 1.1 defines (:mod:`kg.dataset`). Variables are bound by an inlined ``VALUES`` (:func:`bind`), which
 Oxigraph's optimiser joins first.
 
 Writing a document is two Oxigraph transactions — drop its old graphs (and the entity triples no
@@ -42,6 +44,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from kg import iri
+from kg.dataset import Dataset, from_query
 from kg.errors import QueryError, StoreError
 from kg.ledger import Ledger
 from kg.vocab import BK, PREFIXES
@@ -65,6 +68,7 @@ DUMP_FORMATS = {
 }
 GRAPH_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
+    "rdfxml": ox.RdfFormat.RDF_XML,
     "ntriples": ox.RdfFormat.N_TRIPLES,
     "jsonld": ox.RdfFormat.JSON_LD,
 }
@@ -497,6 +501,11 @@ class Store:
     def load_reference(self, graph: URIRef, path: Path) -> int:
         """Replace a reference graph (ontology, code lists) with a Turtle file's content."""
         self._writable()
+        if not Path(path).is_file():
+            from kg.resources import MissingResource
+
+            raise MissingResource("reference data not installed (set KG_ONTOLOGY_DIR or reinstall budget-kg)",
+                                  file=str(path))
         g = ox.NamedNode(str(graph))
         self._s.update(f"DROP SILENT GRAPH <{graph}>")
         self._s.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=g)
@@ -515,17 +524,37 @@ class Store:
         """IRIs of the documents in the store."""
         return sorted(g.value for g in self._s.named_graphs() if g.value.startswith(iri.DOC_PREFIX))
 
-    def query(self, sparql: str, substitutions: dict[str, Node] | None = None, timeout: float | None = None):
-        """Run SPARQL over the dataset: the default graph is the union of all named graphs; the query
-        may use the project prefixes without declaring them; ``substitutions`` bind variables
-        (inlined as ``VALUES``, :func:`bind`)."""
+    def query(self, sparql: str, substitutions: dict[str, Node] | None = None, timeout: float | None = None,
+              dataset: Dataset | None = None):
+        """Run SPARQL over the dataset (:mod:`kg.dataset`): ``dataset`` when given (the protocol's
+        ``default-graph-uri`` / ``named-graph-uri``), else the query's ``FROM`` / ``FROM NAMED``, else the
+        project's: the default graph is the union of all named graphs. The query may use the project
+        prefixes without declaring them; ``substitutions`` bind variables (inlined as ``VALUES``, :func:`bind`)."""
         text = bind(sparql, substitutions) if substitutions else sparql
+        chosen = dataset or from_query(text, PREFIXES)
         try:
-            return self._s.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
+            if chosen is None:
+                return self._s.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
+            if len(chosen.default) > 1:  # the RDF merge: a triple several of them state is there once
+                return self._merged(chosen).query(text, prefixes=PREFIXES, default_graph=ox.DefaultGraph(),
+                                                  named_graphs=[ox.NamedNode(g) for g in chosen.named])
+            return self._s.query(text, prefixes=PREFIXES, default_graph=[ox.NamedNode(g) for g in chosen.default],
+                                 named_graphs=[ox.NamedNode(g) for g in chosen.named])
         except SyntaxError as e:
             raise QueryError(f"malformed SPARQL: {e}") from e
         except (OSError, ValueError, RuntimeError) as e:
             raise QueryError(f"query failed: {e}") from e
+
+    def _merged(self, chosen: Dataset) -> ox.Store:
+        """A store in memory holding the merge of ``chosen.default`` as its default graph and the graphs
+        of ``chosen.named`` under their names (Oxigraph repeats a triple several FROM graphs state)."""
+        scratch = ox.Store()
+        for g in chosen.default:
+            scratch.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                           for q in self._s.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+        for g in chosen.named:
+            scratch.extend(self._s.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+        return scratch
 
     def select(self, sparql: str, **subs: Node) -> list[dict[str, object]]:
         """SELECT rows as dicts of Python values (str, int, Decimal; IRIs as str)."""

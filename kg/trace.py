@@ -15,7 +15,7 @@ from rdflib import URIRef
 from kg import iri
 from kg.policy.docno import parse_docno
 from kg.policy.laws import law
-from kg.queries import QUERIES, query_text  # noqa: F401 (QUERIES: for callers)
+from kg.queries import query_text
 from kg.reader import Reader
 
 

@@ -163,6 +163,15 @@ class BK(DefinedNamespace):
     isTotal: URIRef
     governmentEconomicName: URIRef
     moneyUnit: URIRef
+    # the budget tables as an RDF Data Cube: the other dimensions and the attributes of each line
+    classificationItem: URIRef
+    rowNumber: URIRef
+    columnNumber: URIRef
+    reportingUnit: URIRef
+    budgetYear: URIRef
+    budgetPhase: URIRef
+    currency: URIRef
+    unitMultiplier: URIRef
 
     # personal data printed in a KPI table's footer: stored only on request (kg ingest --keep-personal)
     responsiblePerson: URIRef

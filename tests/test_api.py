@@ -5,10 +5,13 @@ from __future__ import annotations
 import sys
 from decimal import Decimal
 
+import pandas as pd
 import pytest
+from rdflib import Graph
 
 import kg
-from kg.errors import KgError, StoreError
+from kg.errors import KgError, QueryError, StoreError
+from kg.vocab import BK
 
 HOTLINE = "同办字〔2019〕116号"
 
@@ -49,8 +52,9 @@ def test_query_rows_ask_and_construct(g):
     assert rows.columns == ["n", "yuan"]
     assert rows[0]["n"] == 80 and isinstance(rows[0]["yuan"], Decimal)
     assert g.query("ASK { ?p bk:justifiedBy ?x }") is True
-    ttl = g.query("CONSTRUCT { ?p bk:justifiedBy ?x } WHERE { ?p bk:justifiedBy ?x } LIMIT 1")
-    assert ttl.count(" .") == 1 and "justifiedBy" in ttl
+    graph = g.query("CONSTRUCT { ?p bk:justifiedBy ?x } WHERE { ?p bk:justifiedBy ?x } LIMIT 1")
+    assert isinstance(graph, Graph) and len(graph) == 1
+    assert next(iter(graph))[1] == BK.justifiedBy
 
 
 def test_query_binds_python_values(g):
@@ -70,6 +74,25 @@ def test_dataframe_keeps_decimals(g):
     df = rows.to_dataframe()
     assert list(df.columns) == ["name", "amount"] and len(df) == 2
     assert df["amount"].tolist() == [Decimal("1410000"), Decimal("1530000")]
+    # a numeric column, exact: sums are Decimal, never float
+    assert pd.api.types.is_numeric_dtype(df["amount"]) and str(df["amount"].dtype) == "decimal128(38, 0)[pyarrow]"
+    assert df["amount"].sum() == Decimal("2940000") and isinstance(df["amount"].sum(), Decimal)
+    assert pd.api.types.is_string_dtype(df["name"])
+
+
+def test_dataframe_keeps_cents_and_types_integers(g):
+    rows = kg.Rows([{"yuan": Decimal("12.5"), "n": 3}, {"yuan": Decimal("0.05"), "n": None}, {"yuan": None, "n": 7}],
+                   ["yuan", "n"])
+    df = rows.to_dataframe()
+    assert str(df["yuan"].dtype) == "decimal128(38, 2)[pyarrow]" and df["yuan"].sum() == Decimal("12.55")
+    assert str(df["n"].dtype) == "Int64" and df["n"].sum() == 10
+
+
+def test_binding_a_variable_the_select_does_not_project_is_a_query_error(g):
+    with pytest.raises(QueryError) as e:
+        g.query("SELECT ?name WHERE { ?p bk:justifiedBy ?policy ; rdfs:label ?name }",
+                policy="https://w3id.org/budget-kg/id/policy/" + HOTLINE)
+    assert str(e.value) == "cannot bind ?policy: the SELECT does not project it (its columns: ?name)"
 
 
 def test_dataframe_without_pandas_says_how_to_install(g, monkeypatch):

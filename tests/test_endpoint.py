@@ -26,6 +26,7 @@ from rdflib.compare import isomorphic
 from kg import iri
 from kg.audit import audit
 from kg.cli import main
+from kg.dataset import Dataset
 from kg.reader import Reader
 from kg.remote import RemoteError, RemoteStore
 from kg.store import Store
@@ -45,6 +46,7 @@ PARAMS = {  # a value for each question's parameter
     "policies-behind-project.rq": {"projectName": Literal("Z12345政府服务热线运维费")},
     "unit-projects-across-years.rq": {"unit": URIRef("https://w3id.org/budget-kg/id/unit/大同市人民政府信息化中心")},
 }
+DOC000 = str(iri.document("000_4af2b7ab3d3465e5.txt"))
 DOCNOS = ["同办字[2019]116号", "晋财综〔2021〕63号", "网络安全法", "国务院令第492号", "无此文号〔2099〕1号"]
 
 
@@ -105,6 +107,24 @@ def test_ask_construct_and_the_predeclared_prefixes(both):
     # GRAPH ?g still selects one document
     per_graph = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?p a bk:Project } } GROUP BY ?g ORDER BY ?g"
     assert remote.select(per_graph) == local.select(per_graph)
+
+
+def test_the_dataset_of_from_and_of_the_protocol_is_the_same_remotely(both):
+    """An Oxigraph server with --union-default-graph ignores FROM: RemoteStore sends the dataset as the
+    protocol's parameters too, so FROM and FROM NAMED select what they select in the embedded store."""
+    local, remote = both
+    doc1 = str(iri.document("001_206854ab748b39c9.txt"))
+    for sparql in (f"SELECT (COUNT(*) AS ?n) FROM <{DOC000}> WHERE {{ ?p a bk:Project }}",
+                   f"SELECT (COUNT(*) AS ?n) FROM NAMED <{DOC000}> WHERE {{ ?p a bk:Project }}",
+                   f"SELECT ?g (COUNT(*) AS ?n) FROM NAMED <{DOC000}> FROM NAMED <{doc1}> "
+                   "WHERE { GRAPH ?g { ?p a bk:Project } } GROUP BY ?g ORDER BY ?g",
+                   "SELECT (COUNT(*) AS ?n) FROM <urn:nonexistent> WHERE { ?s ?p ?o }"):
+        assert remote.select(sparql) == local.select(sparql), sparql
+    assert local.select(f"SELECT (COUNT(*) AS ?n) FROM <{DOC000}> WHERE {{ ?p a bk:Project }}") == [{"n": 10}]
+    dataset = Dataset((doc1,), ())
+    q = "SELECT (COUNT(*) AS ?n) WHERE { ?p a bk:Project }"
+    assert [dict(n=int(r["n"].value)) for r in remote.query(q, dataset=dataset)] == \
+        [dict(n=int(r["n"].value)) for r in local.query(q, dataset=dataset)]
 
 
 def test_kg_query_prints_the_same(pushed):
@@ -235,6 +255,11 @@ def test_kg_serve_forwards_to_the_endpoint(pushed, tmp_path):
             ("/id/policy/" + urllib.parse.quote("同办字〔2019〕116号"), "text/html"),
             ("/id/policy/" + urllib.parse.quote("同办字〔2019〕116号"), "text/turtle"),
             ("/id/nothing/here", "text/html"),
+            (q(f"SELECT (COUNT(*) AS ?n) FROM <{DOC000}> WHERE {{ ?p a bk:Project }}"), "text/csv"),
+            (q("SELECT (COUNT(*) AS ?n) WHERE { ?p a bk:Project }") + "&default-graph-uri=" + urllib.parse.quote(DOC000),
+             "text/csv"),
+            (q("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?p a bk:Project } } GROUP BY ?g")
+             + "&named-graph-uri=" + urllib.parse.quote(DOC000), "text/csv"),
         ):
             a, b = mine.get(path, accept), theirs.get(path, accept)
             if accept in ("application/n-triples", "text/turtle"):  # the same triples, perhaps in another order
@@ -243,6 +268,13 @@ def test_kg_serve_forwards_to_the_endpoint(pushed, tmp_path):
                 assert isomorphic(Graph().parse(data=a[2], format=fmt), Graph().parse(data=b[2], format=fmt))
             else:
                 assert b == a, path
+        assert theirs.get(q(f"SELECT (COUNT(*) AS ?n) FROM <{DOC000}> WHERE {{ ?p a bk:Project }}"), "text/csv")[2] \
+            == b"n\r\n10\r\n"
+        # the Service Description lists the same named graphs
+        sd = "<http://www.w3.org/ns/sparql-service-description#name>"
+        names = lambda body: sorted(l.split()[-2] for l in body.decode().splitlines() if sd in l)  # noqa: E731
+        assert names(theirs.get("/sparql", "application/n-triples")[2]) == names(mine.get("/sparql", "application/n-triples")[2])
+        assert len(names(mine.get("/sparql", "application/n-triples")[2])) == len(Store(store, read_only=True).graphs())
         # read-only, the same limits: an update is refused before it reaches the endpoint
         status, _, body = theirs.get("/sparql", data=urllib.parse.urlencode({"update": "DROP ALL"}).encode())
         assert status == 400 and b"read-only" in body

@@ -187,10 +187,10 @@ def test_malformed_query_is_400_with_the_parser_message(server):
     status, headers, body = get(query_url(server.url, "SELECT * WHERE { ?s ?p }"))
     assert status == 400 and headers["Content-Type"] == "text/plain; charset=utf-8"
     assert one_line(body).startswith("malformed SPARQL: error at 1:")
-    status, _, body = get(f"{server.url}/sparql")
+    status, _, body = get(f"{server.url}/sparql", data=b"format=json", content_type="application/x-www-form-urlencoded")
     assert status == 400 and "no query" in one_line(body)
-    status, _, body = get(query_url(server.url, DOCNO_QUERY, **{"default-graph-uri": POLICY}))
-    assert status == 400 and "default-graph-uri" in one_line(body)
+    status, _, body = get(query_url(server.url, DOCNO_QUERY, **{"default-graph-uri": "doc/1"}))
+    assert status == 400 and one_line(body) == "default-graph-uri 'doc/1' is not an absolute IRI"
 
 
 def test_updates_are_refused_every_way(server, seed_store):
@@ -274,7 +274,8 @@ def test_policy_page_in_html(server):
                     r"<td><a href=\"/ontology#justifiedBy\"[^>]*>bk:justifiedBy</a></td>"
                     r"<td class=\"meta\">000_4af2b7ab3d3465e5\.txt line 353</td></tr>", page)
     assert row, page
-    assert "?format=turtle\">as Turtle</a>" in page and "?format=jsonld\">as JSON-LD</a>" in page
+    assert 'format=turtle" rel="alternate" type="text/turtle">as Turtle</a>' in page
+    assert 'format=rdfxml" rel="alternate" type="application/rdf+xml">as RDF/XML</a>' in page
 
 
 def test_project_page_shows_provenance(server):

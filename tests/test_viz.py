@@ -203,7 +203,11 @@ def test_gexf_reads_back_with_positions(tmp_path, g116):
     out = write(g116, tmp_path / "g.gexf")
     back = nx.read_gexf(out)
     assert (back.number_of_nodes(), back.number_of_edges()) == (12, 16)
-    assert back.nodes[P116]["amount"] == "2940000" and back.nodes[HOTLINE]["amount"] == "1410000"
+    assert back.nodes[P116]["amount"] == 2940000.0 and back.nodes[HOTLINE]["amount"] == 1410000.0
+    assert back.nodes[HOTLINE]["year"] == 2025
+    tree = ET.parse(out)
+    types = {a.get("title"): a.get("type") for a in tree.iter("{http://www.gexf.net/1.2draft}attribute")}
+    assert (types["amount"], types["year"], types["line"]) == ("double", "long", "long")  # Gephi can rank by them
     assert back.nodes[P116]["label"] == "同办字〔2019〕116号"
     assert back.nodes[HOTLINE]["viz"]["position"]["x"] == 800.0  # column 2 at 400 px
     edge = next(d for u, v, d in back.edges(data=True) if (u, v, d["relation"]) == (P116, HOTLINE, "justifies"))
@@ -216,7 +220,10 @@ def test_graphml_reads_back(tmp_path, law):
     out = write(law, tmp_path / "g.graphml")
     back = nx.read_graphml(out)
     assert (back.number_of_nodes(), back.number_of_edges()) == (20, 35)
-    assert back.nodes[LAW]["amount"] == "2237500" and back.nodes[LAW]["kind"] == "policy"
+    assert back.nodes[LAW]["amount"] == 2237500.0 and back.nodes[LAW]["kind"] == "policy"
+    keys = {k.get("attr.name"): k.get("attr.type") for k in ET.parse(out).iter("{http://graphml.graphdrawing.org/xmlns}key")
+            if k.get("for") == "node"}
+    assert (keys["amount"], keys["year"]) == ("double", "long")
     assert (back.nodes[LAW]["x"], back.nodes[CENTRE]["x"]) == (400.0, 1200.0)
     assert sorted({d["relation"] for *_, d in back.edges(data=True)}) == ["implementedBy", "issuedBy", "justifies", "mentions"]
 
@@ -278,7 +285,8 @@ def test_svg_is_valid_deterministic_and_names_the_policy(tmp_path, seed_store, g
     root = ET.fromstring(a)
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     text = a.decode("utf-8")
-    assert "同办字〔2019〕116号" in text and "2,940,000 元" in text and "Z12345政府服务热线运维费" in text
+    labels = {t.text for t in root.iter("{http://www.w3.org/2000/svg}text")}  # labels are text, not glyph paths
+    assert {"同办字〔2019〕116号", "2,940,000 元", "Z12345政府服务热线运维费"} <= labels, labels
     assert not re.search(r"<dc:date>", text)
 
 

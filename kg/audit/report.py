@@ -27,6 +27,18 @@ from kg.money import fmt_yuan
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
+def figure(f, value: Decimal | None) -> str:
+    """A figure of a finding as its check measures it: a count as a number, money as :func:`money`.
+
+    >>> from types import SimpleNamespace as NS
+    >>> figure(NS(check=NS(measure="count"), money_unit=None), Decimal("-49")), figure(NS(check=NS(measure="count")), None)
+    ('-49', '—')
+    """
+    if f.check.measure == "count":
+        return "—" if value is None else f"{value:,}"
+    return money(value, f.money_unit)
+
+
 def money(amount: Decimal | None, unit: str | None) -> str:
     """Yuan with separators; also 万元 (at least two decimals, more when the yuan need them) for a 万元 table."""
     if amount is None:
@@ -76,11 +88,10 @@ def print_table(report: AuditReport, findings: list[Finding], console: Console) 
             for name in ("expected", "actual", "difference"):
                 table.add_column(name, justify="right", overflow="fold", ratio=2)
             for f in fs:
-                unit = f.money_unit
-                diff = money(f.difference, unit) if f.difference is not None else "—"
+                diff = figure(f, f.difference) if f.difference is not None else "—"
                 if f.tolerance:
-                    diff += f" (tolerance {fmt_yuan(f.tolerance)} 元)"
-                table.add_row(str(f.n), escape(f.message), money(f.expected, unit), money(f.actual, unit), diff)
+                    diff += f" (tolerance {figure(f, f.tolerance)})"
+                table.add_row(str(f.n), escape(f.message), figure(f, f.expected), figure(f, f.actual), diff)
             console.print(table)
             for f in fs:
                 for x in f.facts:
@@ -174,11 +185,10 @@ def to_html(report: AuditReport, findings: list[Finding]) -> str:
 
 def _html_finding(f: Finding) -> str:
     e = html.escape
-    unit = f.money_unit
     rows = [("expected 预期", f.expected), ("actual 实际", f.actual), ("difference 差额", f.difference)]
-    figures = "".join(f"<tr><th>{e(k)}</th><td>{e(money(v, unit))}</td></tr>" for k, v in rows if v is not None)
+    figures = "".join(f"<tr><th>{e(k)}</th><td>{e(figure(f, v))}</td></tr>" for k, v in rows if v is not None)
     if f.expected is not None or f.actual is not None:
-        figures += f"<tr><th>tolerance 容差</th><td>{e(money(f.tolerance, unit))}</td></tr>"
+        figures += f"<tr><th>tolerance 容差</th><td>{e(figure(f, f.tolerance))}</td></tr>"
     details = " · ".join(f"{k}: {v}" for k, v in f.details.items())
     facts = "".join(
         '<div class="fact">'

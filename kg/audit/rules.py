@@ -12,7 +12,8 @@ this runner)::
     SELECT ?doc ?expected ?actual ?tolerance ?message ?fact ?fact2 WHERE { … }
 
 ``id`` (lower-case letters, digits and hyphens: it becomes part of IRIs), ``title`` (Chinese | English),
-``severity`` (error, warning or info) and ``Question`` are required; ``tolerance`` is free text for
+``severity`` (error, warning or info) and ``Question`` are required; ``measure`` says what ``?expected`` and
+``?actual`` are, ``money`` (yuan, the default) or ``count`` (reports print them as numbers, not 元); ``tolerance`` is free text for
 reports (the number a row is judged by is its ``?tolerance``). Keys are case-insensitive; any other
 comment line of the header is kept as part of the question, and so is a ``Tolerance:`` line after the
 question (a paragraph explaining the tolerance: the first ``tolerance`` line is the one reports show).
@@ -44,15 +45,17 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import QueryError
+from kg.resources import queries_dir
 from kg.vocab import PREFIXES
 
-RULES = Path(__file__).resolve().parents[2] / "queries" / "audit"
+RULES = queries_dir() / "audit"  # queries/audit of the repository, shipped in the package (kg.resources)
 SEVERITIES = ("error", "warning", "info")  # most severe first
 RESULT_VARIABLES = ("doc", "expected", "actual", "tolerance", "message")
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _KEY = re.compile(r"^#\s*([A-Za-z]+)\s*:\s*(.*)$")
-_KEYS = ("id", "title", "severity", "tolerance", "question")
+_KEYS = ("id", "title", "severity", "tolerance", "question", "measure")
+MEASURES = ("money", "count")  # what ?expected and ?actual are: yuan (the default) or a count
 
 
 class RuleError(QueryError):
@@ -84,6 +87,7 @@ class Check:
     path: Path
     fact_variables: tuple[str, ...] = field(default=(), compare=False)  # projected fact… variables, in order
     detail_variables: tuple[str, ...] = field(default=(), compare=False)  # other projected variables, in order
+    measure: str = "money"  # what ?expected and ?actual are: "money" (yuan) or "count"
 
     @property
     def title(self) -> str:
@@ -174,11 +178,15 @@ def parse_check(text: str, path: str | Path) -> Check:
         raise RuleError(f"bad severity '{header['severity']}': expected one of {', '.join(SEVERITIES)}",
                         file=where, line=lines_of["severity"])
     question = need("question", "Question: what the check asks")
+    measure = header.get("measure", "money").split()[0].lower() if header.get("measure") else "money"
+    if measure not in MEASURES:
+        raise RuleError(f"bad measure '{header['measure']}': expected one of {', '.join(MEASURES)}",
+                        file=where, line=lines_of["measure"])
     facts, details = _validate_sparql(text, where)
     return Check(
         id=check_id, title_zh=zh.strip(), title_en=en.strip(), severity=severity,
         tolerance_text=header.get("tolerance", ""), question=question, sparql=text, path=path,
-        fact_variables=facts, detail_variables=details,
+        fact_variables=facts, detail_variables=details, measure=measure,
     )
 
 

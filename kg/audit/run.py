@@ -109,7 +109,8 @@ class Finding:
             "document": self.doc, "file": self.file, "finding": self.node, "check": c.id,
             "title_zh": c.title_zh, "title_en": c.title_en, "severity": c.severity, "message": self.message,
             "expected": _s(self.expected), "actual": _s(self.actual), "difference": _s(self.difference),
-            "tolerance": _s(self.tolerance), "tolerance_text": c.tolerance_text, "money_unit": self.money_unit,
+            "tolerance": _s(self.tolerance), "tolerance_text": c.tolerance_text, "measure": c.measure,
+            "money_unit": self.money_unit if c.measure == "money" else None,
             "facts": [f.to_json() for f in self.facts], "details": self.details,
         }
 

@@ -243,11 +243,12 @@ def _distributions(g: Graph, endpoint: URIRef | None) -> None:
     g.add((dist, DCAT.accessService, service))
     g.add((service, RDF.type, DCAT.DataService))
     g.add((service, DCAT.endpointURL, endpoint))
+    g.add((service, DCAT.endpointDescription, endpoint))  # GET without a query: its SPARQL Service Description
     g.add((service, DCTERMS.conformsTo, SPARQL_PROTOCOL))
     g.add((service, DCAT.servesDataset, DATASET))
 
 
-RDFLIB_FORMATS = {"ttl": "turtle", "nt": "nt", "nq": "nquads", "trig": "trig", "jsonld": "json-ld"}
+RDFLIB_FORMATS = {"ttl": "turtle", "nt": "nt", "nq": "nquads", "trig": "trig", "jsonld": "json-ld", "rdfxml": "xml"}
 
 
 def write_description(g: Graph, output, fmt: str = "ttl") -> int:

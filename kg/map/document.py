@@ -13,6 +13,7 @@ One document gives three graphs:
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from rdflib import URIRef
 
@@ -24,7 +25,7 @@ from kg.map.embedded import map_embedded
 from kg.map.graphs import Mapped, Out
 from kg.map.policies import map_bases, map_citation
 from kg.model import BudgetLine, Extraction, Indicator, Project
-from kg.vocab import BK, DCTERMS, ORG, PROV, QB, RDF, RDFS, SKOS
+from kg.vocab import BK, DCTERMS, ID_IRI, ORG, PROV, QB, RDF, RDFS, SKOS
 
 
 def map_extraction(ex: Extraction) -> Mapped:
@@ -118,12 +119,15 @@ def map_extraction(ex: Extraction) -> Mapped:
         map_citation(out, shared, d, iri.under(d, "ref", n), ref, project_nodes)
     map_bases(out, d, ex, project_nodes)
 
-    # budget tables (empty ones too) and their lines
+    # budget tables (empty ones too) and their lines: the data sets and observations of a Data Cube
     tables: dict[int, URIRef] = {}
+    units: dict[URIRef, str] = {}  # table → the money unit it prints
+    cube = Cube(publisher, doc.year, codelists.concept("budget-phase", doc.kind))
     for t in ex.tables:
         node = iri.under(d, "table", t.index)
         tables[t.index] = node
-        out.add(node, RDF.type, BK.BudgetTable)
+        units[node] = t.money_unit
+        _dataset(out, node)
         out.add(node, RDFS.label, t.title)
         out.add(node, BK.tableKind, t.kind)
         out.add(node, BK.moneyUnit, t.money_unit)
@@ -135,12 +139,12 @@ def map_extraction(ex: Extraction) -> Mapped:
             node = iri.under(d, "table", line.table_kind)
             if node not in tables.values():
                 tables[-len(tables) - 1] = node
-                out.add(node, RDF.type, BK.BudgetTable)
+                _dataset(out, node)
                 out.add(node, RDFS.label, line.table_title)
                 out.add(node, BK.tableKind, line.table_kind)
                 out.add(d, BK.hasTable, node)
                 out.prov(node, d, line.span)
-        _budget_line(out, shared, d, iri.under(d, "line", n), node, line)
+        _budget_line(out, shared, d, iri.under(d, "line", n), node, line, cube, units.get(node))
     map_embedded(ex, d, out, shared)  # policy documents it reproduces, their catalogue; catalogues the unit follows
     if ex.completeness is not None:
         map_completeness(out, d, ex.completeness, tables)
@@ -291,9 +295,40 @@ def _indicator(out: Out, d: URIRef, project: URIRef, node: URIRef, ind: Indicato
     out.prov(node, d, ind.span)
 
 
-def _budget_line(out: Out, shared: Out, d: URIRef, node: URIRef, table: URIRef, line: BudgetLine) -> None:
+@dataclass(frozen=True)
+class Cube:
+    """What every budget line of a document has in common, as Data Cube dimensions."""
+
+    unit: URIRef
+    year: int
+    phase: URIRef | None
+
+
+STRUCTURE = URIRef(ID_IRI + "structure/budget-table")
+CLASSIFICATIONS = URIRef(ID_IRI + "collection/classification")
+CNY = URIRef("http://data.openbudgets.eu/resource/codelist/currency/CNY")
+_ENUMERATOR = re.compile(r"^[一二三四五六七八九十]+、")
+
+
+def _dataset(out: Out, node: URIRef) -> None:
+    out.add(node, RDF.type, BK.BudgetTable)
+    out.add(node, RDF.type, QB.DataSet)
+    out.add(node, QB.structure, STRUCTURE)
+
+
+def _budget_line(out: Out, shared: Out, d: URIRef, node: URIRef, table: URIRef, line: BudgetLine, cube: Cube,
+                 money_unit: str | None) -> None:
     out.add(node, RDF.type, BK.BudgetLine)
+    out.add(node, RDF.type, QB.Observation)
     out.add(node, QB.dataSet, table)
+    out.add(node, BK.reportingUnit, cube.unit)
+    out.add(node, BK.budgetYear, cube.year)
+    out.add(node, BK.budgetPhase, cube.phase)
+    out.add(node, BK.rowNumber, line.row_index)
+    out.add(node, BK.columnNumber, line.column_index)
+    out.add(node, BK.currency, CNY)
+    out.add(node, BK.unitMultiplier, 0)
+    out.add(node, BK.moneyUnit, money_unit)
     out.add(node, RDFS.label, line.row_label)
     out.add(node, BK.budgetTable, line.table_title)
     out.add(node, BK.budgetColumn, line.column)
@@ -318,5 +353,21 @@ def _budget_line(out: Out, shared: Out, d: URIRef, node: URIRef, table: URIRef, 
             shared.add(concept, SKOS.topConceptOf, scheme)
     elif line.code and line.scheme == "economic":
         concept = iri.economic(line.code)
+        if codelists.parent(concept) is None and not codelists.known(concept):  # a code the code list lacks
+            shared.add(concept, RDF.type, SKOS.Concept)
+            shared.add(concept, PROV.wasDerivedFrom, d)
+            shared.add(concept, SKOS.inScheme, iri.scheme("economic"))
+            shared.add(concept, SKOS.notation, line.code)
+            shared.add(concept, SKOS.prefLabel, line.row_label)
     out.add(node, BK.classification, concept)
+    item = concept
+    if item is None:  # a row without a code: its item, by name
+        name = _ENUMERATOR.sub("", line.row_label.strip()) or f"row {line.row_index}"
+        item = iri.budget_item(name)
+        shared.add(item, RDF.type, SKOS.Concept)
+        shared.add(item, PROV.wasDerivedFrom, d)
+        shared.add(item, SKOS.inScheme, iri.scheme("budget-item"))
+        shared.add(item, SKOS.prefLabel, name)
+    shared.add(CLASSIFICATIONS, SKOS.member, item)
+    out.add(node, BK.classificationItem, item)
     out.prov(node, d, line.span)

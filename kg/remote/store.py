@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from rdflib.term import Node
 
 from kg import iri
+from kg.dataset import Dataset, from_query
 from kg.errors import QueryError
 from kg.remote.http import TIMEOUT, RemoteError, check_url, public, request
 from kg.store import bind, py
@@ -92,11 +93,20 @@ class RemoteStore:
 
     # ------------------------------------------------------------ the Reader interface
 
-    def query(self, sparql: str, substitutions: dict[str, Node] | None = None, timeout: float | None = None):
+    def query(self, sparql: str, substitutions: dict[str, Node] | None = None, timeout: float | None = None,
+              dataset: Dataset | None = None):
         """Run SPARQL at the endpoint; the answer as pyoxigraph types (``QuerySolutions``,
-        ``QueryBoolean``, ``QueryTriples``)."""
+        ``QueryBoolean``, ``QueryTriples``). A dataset — ``dataset``, else the query's ``FROM`` /
+        ``FROM NAMED`` — is sent as the protocol's ``default-graph-uri`` / ``named-graph-uri`` too, which
+        override what the query says: an endpoint whose default graph is the union of its graphs may
+        ignore ``FROM`` (Oxigraph's ``--union-default-graph`` does), never those parameters."""
         text = bind(sparql, substitutions) if substitutions else sparql
-        body = urlencode({"query": prologue() + " " + text}).encode("utf-8")
+        chosen = dataset or from_query(text, PREFIXES)
+        fields = [("query", prologue() + " " + text)]
+        if chosen is not None:
+            fields += [("default-graph-uri", g) for g in chosen.default]
+            fields += [("named-graph-uri", g) for g in chosen.named]
+        body = urlencode(fields).encode("utf-8")
         headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": ACCEPT}
         try:
             answer = request("POST", self.url, body, headers, timeout=timeout or self.timeout)

@@ -7,9 +7,11 @@ Routes (every error is a one-line ``text/plain`` message; every request is logge
 ``GET /page/<file>``       the query page's files; ``GET /vendor/<file>``: ``kg/assets/vendor`` (JS, CSS)
 ``GET|POST /sparql``       SPARQL 1.1 Protocol, read-only (:mod:`kg.serve.protocol`, :mod:`kg.serve.guard`);
                            queries run in worker processes with a time limit and a row cap
-                           (:mod:`kg.serve.runner`): past the limit 503, cut answers carry ``X-KG-Truncated``
-``GET /id/<path>``         the data IRI ``https://w3id.org/budget-kg/id/<path>``: HTML, Turtle, N-Triples or
-                           JSON-LD by ``Accept`` or ``format=`` (:mod:`kg.serve.resource`); 404 when unknown
+                           (:mod:`kg.serve.runner`): past the limit 503, cut answers carry ``X-KG-Truncated``;
+                           ``GET`` without a query: the Service Description (:mod:`kg.serve.service`)
+``GET /id/<path>``         the data IRI ``https://w3id.org/budget-kg/id/<path>``: HTML, Turtle, RDF/XML,
+                           N-Triples or JSON-LD by ``Accept`` or ``format=`` (:mod:`kg.serve.resource`); 404
+                           when unknown
 ``GET /ontology``          ``ontology/budget-kg.ttl`` as Turtle (N-Triples, JSON-LD), or its terms as HTML
 ``GET /api/queries``       the example questions of ``queries/*.rq`` as JSON
 =========================  ==============================================================================
@@ -34,15 +36,15 @@ from urllib.parse import urlsplit
 
 from kg.errors import KgError, QueryError, StoreError
 from kg.remote.http import RemoteError
+from kg.resources import missing_vendor, page_dir, queries_dir, vendor_dir
 from kg.serve import protocol, resource
 from kg.serve.guard import Refused
 from kg.serve.protocol import CONTENT_TYPES, GRAPH_OFFERS, HTML_OFFERS, RESULT_OFFERS, HttpError
 from kg.serve.runner import Busy, QueryTimeout, Runner
 
-ROOT = Path(__file__).resolve().parents[2]
-PAGE = Path(__file__).resolve().parent / "page"
-VENDOR = Path(__file__).resolve().parents[1] / "assets" / "vendor"
-QUERIES = ROOT / "queries"
+PAGE = page_dir()
+VENDOR = vendor_dir()
+QUERIES = queries_dir()
 #: what /id/… and /ontology offer, Turtle first (the answer to ``*/*``); browsers ask for text/html
 RESOURCE_OFFERS = GRAPH_OFFERS[:1] + HTML_OFFERS + GRAPH_OFFERS[1:]
 STATIC_TYPES = {
@@ -143,6 +145,8 @@ class App:
 
     def sparql(self, environ) -> Response:
         req = protocol.query_request(environ)
+        if req is None:
+            return self.service(environ)
         formats: dict[str, str | None] = {}
         for key, offers, forms, what in (
             ("results", RESULT_OFFERS, ("SELECT", "ASK"), "a SELECT or ASK query"),
@@ -154,7 +158,7 @@ class App:
                 if req.form in forms:  # known before running: refuse now
                     raise
                 formats[key] = None
-        answer = self.runner.query(req.sparql, formats)
+        answer = self.runner.query(req.sparql, formats, req.dataset)
         if not answer.format:  # the lexer could not tell the form, and it has no acceptable format
             offers, what = ((GRAPH_OFFERS, "a CONSTRUCT or DESCRIBE query") if answer.form == "triples"
                             else (RESULT_OFFERS, "a SELECT or ASK query"))
@@ -163,6 +167,17 @@ class App:
         if answer.truncated:
             headers.append(("X-KG-Truncated", str(self.runner.max_rows)))
         return "200 OK", headers, answer.body
+
+    def service(self, environ) -> Response:
+        """The Service Description (computed once per format and URL: the workers' store is read-only)."""
+        query = protocol.params(environ.get("QUERY_STRING", ""))
+        fmt = protocol.choose(environ.get("HTTP_ACCEPT"), (query.get("format") or [None])[0], GRAPH_OFFERS,
+                              "the service description")
+        endpoint = f"{base_url(environ)}/sparql"
+        key = ("service", fmt, endpoint)
+        if key not in self._void:
+            self._void[key] = self.runner.call("service", endpoint, fmt)
+        return "200 OK", [("Content-Type", CONTENT_TYPES[fmt]), ("Vary", "Accept"), *CORS], self._void[key]
 
     # ------------------------------------------------------------ /id/… and /ontology
 
@@ -180,7 +195,8 @@ class App:
             if found is None:
                 return not_found(f"nothing is known about <{iris[0]}>")
             page = resource.render(found, environ.get("SCRIPT_NAME", ""))
-            return "200 OK", [("Content-Type", CONTENT_TYPES["html"]), *headers], page.encode("utf-8")
+            return ("200 OK", [("Content-Type", CONTENT_TYPES["html"]), *headers, *alternates(environ.get("SCRIPT_NAME", "") + raw_path(environ))],
+                    page.encode("utf-8"))
         found = self.runner.call("describe_rdf", iris, fmt)
         if found is None:
             return not_found(f"nothing is known about <{iris[0]}>")
@@ -193,7 +209,9 @@ class App:
         headers = [("Content-Type", CONTENT_TYPES[fmt]), ("Vary", "Accept"), *CORS]
         try:
             if fmt == "html":
-                return "200 OK", headers, resource.ontology_html(environ.get("SCRIPT_NAME", "")).encode("utf-8")
+                base = environ.get("SCRIPT_NAME", "")
+                return ("200 OK", [*headers, *alternates(f"{base}/ontology")],
+                        resource.ontology_html(base).encode("utf-8"))
             return "200 OK", headers, resource.ontology_rdf(fmt)
         except (KgError, OSError) as e:
             return text("500 Internal Server Error", f"cannot read the ontology: {e}")
@@ -206,8 +224,7 @@ class App:
         query = protocol.params(environ.get("QUERY_STRING", ""))
         fmt = protocol.choose(environ.get("HTTP_ACCEPT"), (query.get("format") or [None])[0], GRAPH_OFFERS,
                               "the dataset description")
-        host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', 'localhost')}:{environ.get('SERVER_PORT', '')}"
-        endpoint = f"{environ.get('wsgi.url_scheme', 'http')}://{host}{environ.get('SCRIPT_NAME', '')}/sparql"
+        endpoint = f"{base_url(environ)}/sparql"
         key = (fmt, endpoint)
         if key not in self._void:
             self._void[key] = self.runner.call("void", endpoint, fmt)
@@ -223,6 +240,18 @@ class App:
 
 
 # ---------------------------------------------------------------- helpers
+
+def base_url(environ) -> str:
+    """This server's URL as the client named it, with SCRIPT_NAME (no trailing slash)."""
+    host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', 'localhost')}:{environ.get('SERVER_PORT', '')}"
+    return f"{environ.get('wsgi.url_scheme', 'http')}://{host}{environ.get('SCRIPT_NAME', '')}"
+
+
+def alternates(path: str) -> list[tuple[str, str]]:
+    """``Link`` headers to the RDF forms of the page at ``path`` (RFC 8288, ``rel="alternate"``)."""
+    return [("Link", ", ".join(f'<{href}>; rel="alternate"; type="{media}"'
+                               for media, href in resource.alternate_links(path)))]
+
 
 def raw_path(environ) -> str:
     """The request path as the client sent it (still percent-encoded), without SCRIPT_NAME: IRIs need
@@ -300,7 +329,11 @@ def make_app(store_dir: str | Path, timeout: float = 10.0, max_rows: int | None 
         raise StoreError("no store here; run `kg ingest --store DIR PATH…` first", file=str(store_dir))
     runner = Runner(store_dir, workers=workers, timeout=timeout, max_rows=max_rows, endpoint=endpoint)
     runner.start()
-    return App(runner, log)
+    app = App(runner, log)
+    why = missing_vendor()
+    if why is not None:  # /sparql works; the page at / would have no editor
+        app.log(f"warning: {why}; the query page at / cannot work without them")
+    return app
 
 
 def run(app: App, host: str, port: int, threads: int, on_ready: Callable[[str], None]) -> None:

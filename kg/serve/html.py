@@ -107,12 +107,14 @@ def term(value: dict, labels: dict[str, str] | None = None, base: str = "") -> s
     return out
 
 
-def page(title: str, body: str, base: str = "") -> str:
-    """A whole HTML page: the header (query page, ontology) and ``body`` (already HTML)."""
+def page(title: str, body: str, base: str = "", alternates: list[tuple[str, str]] = ()) -> str:
+    """A whole HTML page: the header (query page, ontology) and ``body`` (already HTML);
+    ``alternates``: (media type, URL) of the same resource's other forms, as ``<link rel="alternate">``."""
+    links = "".join(f'<link rel="alternate" type="{esc(media)}" href="{esc(url)}">\n' for media, url in alternates)
     return (
         "<!DOCTYPE html>\n<html lang=\"zh\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        f"<title>{esc(title)} · budget-kg</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        f"<title>{esc(title)} · budget-kg</title>\n{links}<style>{CSS}</style>\n</head>\n<body>\n"
         f'<header><a href="{esc(base)}/">budget-kg · SPARQL</a><a href="{esc(base)}/ontology">Ontology</a></header>\n'
         f"<main>\n{body}\n</main>\n</body>\n</html>\n"
     )

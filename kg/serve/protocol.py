@@ -2,8 +2,10 @@
 
 A query arrives as ``GET /sparql?query=…``, as a form ``POST`` (``query=…``) or as a ``POST`` whose
 body is the query (``application/sparql-query``). An update in any of its forms is refused (the
-endpoint is read-only), and so are ``default-graph-uri`` / ``named-graph-uri``: queries always see
-the whole store (use ``GRAPH`` or ``FROM`` in the query instead).
+endpoint is read-only). ``default-graph-uri`` / ``named-graph-uri`` (each repeatable) choose the RDF
+dataset and override the query's ``FROM`` / ``FROM NAMED``; without either, the query's own clauses
+apply, and without those the project's default dataset (:mod:`kg.dataset`). A ``GET`` without a
+query asks for the Service Description (:mod:`kg.serve.service`).
 
 The answer's format is negotiated on ``Accept`` (with q-values), or forced by ``format=``:
 
@@ -20,7 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import parse_qs
 
-from kg.errors import KgError
+from kg.dataset import Dataset, from_protocol
+from kg.errors import KgError, QueryError
 from kg.serve.guard import READ_ONLY, Refused, check
 
 MAX_BODY = 1 << 20  # bytes of a POSTed query
@@ -35,6 +38,7 @@ RESULT_OFFERS = [
 ]
 GRAPH_OFFERS = [
     ("text/turtle", "turtle"),
+    ("application/rdf+xml", "rdfxml"),
     ("application/n-triples", "ntriples"),
     ("application/ld+json", "jsonld"),
 ]
@@ -49,14 +53,18 @@ CONTENT_TYPES = {
     "turtle": "text/turtle; charset=utf-8",
     "ntriples": "application/n-triples",
     "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
     "html": "text/html; charset=utf-8",
 }
 #: what ``format=`` accepts: a name, a common alias or one of the media types
 FORMAT_NAMES = {
     "json": "json", "srj": "json", "xml": "xml", "srx": "xml", "csv": "csv", "tsv": "tsv",
     "turtle": "turtle", "ttl": "turtle", "ntriples": "ntriples", "n-triples": "ntriples", "nt": "ntriples",
-    "jsonld": "jsonld", "json-ld": "jsonld", "html": "html",
+    "jsonld": "jsonld", "json-ld": "jsonld", "rdfxml": "rdfxml", "rdf": "rdfxml", "rdf+xml": "rdfxml", "html": "html",
 } | {media: name for media, name in RESULT_OFFERS + GRAPH_OFFERS + HTML_OFFERS}
+#: ``format=xml`` (or ``json``) of a CONSTRUCT or DESCRIBE means its graph in that syntax: clients such as
+#: SPARQLWrapper send ``format=`` with the name of the family, whatever the query form
+GRAPH_ALIASES = {"xml": "rdfxml", "json": "jsonld"}
 
 
 class HttpError(KgError):
@@ -85,6 +93,7 @@ class QueryRequest:
     form: str | None  # SELECT, ASK, CONSTRUCT, DESCRIBE, or None when the lexer cannot tell
     format: str | None  # the ``format=`` parameter, if any
     accept: str | None
+    dataset: Dataset | None = None  # default-graph-uri / named-graph-uri, when given
 
 
 # ---------------------------------------------------------------- content negotiation
@@ -146,7 +155,10 @@ def choose(accept: str | None, format_param: str | None, offers: list[tuple[str,
         if name is None:
             known = ", ".join(sorted({k for k in FORMAT_NAMES if "/" not in k}))
             raise HttpError(f"unknown format={format_param}; use one of {known}")
-        if name not in {n for _, n in offers}:
+        offered = {n for _, n in offers}
+        if name not in offered and GRAPH_ALIASES.get(name) in offered:
+            name = GRAPH_ALIASES[name]
+        if name not in offered:
             fits = ", ".join(dict.fromkeys(n for _, n in offers))
             raise HttpError(f"format={format_param} does not apply to {what}; use {fits}", "406 Not Acceptable")
         return name
@@ -184,9 +196,10 @@ def _one(values: dict[str, list[str]], name: str) -> str | None:
     return got[0] if got else None
 
 
-def query_request(environ) -> QueryRequest:
-    """Read a SPARQL 1.1 Protocol query request (GET, form POST or direct POST) from a WSGI environ.
-    Raises :class:`HttpError` or :class:`kg.serve.guard.Refused` (both 400 unless said otherwise)."""
+def query_request(environ) -> QueryRequest | None:
+    """Read a SPARQL 1.1 Protocol query request (GET, form POST or direct POST) from a WSGI environ;
+    None for a GET without a query (the Service Description is asked for). Raises :class:`HttpError`
+    or :class:`kg.serve.guard.Refused` (both 400 unless said otherwise)."""
     method = environ["REQUEST_METHOD"]
     values = params(environ.get("QUERY_STRING", ""))
     if method == "POST":
@@ -217,12 +230,15 @@ def query_request(environ) -> QueryRequest:
                         [("Allow", "GET, HEAD, POST, OPTIONS")])
     if "update" in values or "using-graph-uri" in values or "using-named-graph-uri" in values:
         raise Refused(READ_ONLY)
-    if "default-graph-uri" in values or "named-graph-uri" in values:
-        raise HttpError("default-graph-uri and named-graph-uri are not supported: queries see the whole store "
-                        "(select graphs with GRAPH or FROM in the query)")
     sparql = _one(values, "query")
     if sparql is None:
+        if method in ("GET", "HEAD"):
+            return None
         raise HttpError("no query: send GET /sparql?query=…, or POST query=… (the query page is at /)")
     if not sparql.strip():
         raise HttpError("the query is empty")
-    return QueryRequest(sparql, check(sparql), _one(values, "format"), environ.get("HTTP_ACCEPT"))
+    try:
+        dataset = from_protocol(values.get("default-graph-uri", []), values.get("named-graph-uri", []))
+    except QueryError as e:
+        raise HttpError(e.message) from e
+    return QueryRequest(sparql, check(sparql), _one(values, "format"), environ.get("HTTP_ACCEPT"), dataset)

@@ -252,6 +252,20 @@ def describe_rdf(store, iris: list[str], fmt: str) -> tuple[str, bytes] | None:
 
 # ---------------------------------------------------------------- the HTML page (in the server)
 
+#: the RDF forms a resource page links to: (media type, format= name, what the link says)
+RDF_FORMS = (("text/turtle", "turtle", "Turtle"), ("application/rdf+xml", "rdfxml", "RDF/XML"),
+             ("application/ld+json", "jsonld", "JSON-LD"), ("application/n-triples", "ntriples", "N-Triples"))
+
+
+def alternate_links(here: str) -> list[tuple[str, str]]:
+    """(media type, URL) of each RDF form of the page at ``here`` (a path).
+
+    >>> alternate_links("/id/x")[1]
+    ('application/rdf+xml', '/id/x?format=rdfxml')
+    """
+    return [(media, f"{here}?format={name}") for media, name, _ in RDF_FORMS]
+
+
 def title_of(d: Description) -> str:
     return d.labels.get(d.iri) or curie(d.iri)
 
@@ -265,14 +279,14 @@ def render(d: Description, base: str = "") -> str:
         f"<h1>{esc(title_of(d))}</h1>",
         f'<div class="iri">{esc(d.iri)}</div>',
         f'<p class="types">{types}</p>' if types else "",
-        f'<nav class="formats"><a href="{esc(here)}?format=turtle">as Turtle</a>'
-        f'<a href="{esc(here)}?format=jsonld">as JSON-LD</a><a href="{esc(here)}?format=ntriples">as N-Triples</a></nav>',
+        '<nav class="formats">' + "".join(f'<a href="{esc(here)}?format={name}" rel="alternate" type="{media}">'
+                                          f"as {label}</a>" for media, name, label in RDF_FORMS) + "</nav>",
         _provenance(d, base),
         "<h2>Properties</h2>",
         _properties(d, base),
         _incoming(d, base),
     ]
-    return page(title_of(d), "\n".join(p for p in parts if p), base)
+    return page(title_of(d), "\n".join(p for p in parts if p), base, alternate_links(here))
 
 
 def _provenance(d: Description, base: str) -> str:
@@ -342,7 +356,7 @@ def ontology_rdf(fmt: str) -> bytes:
     """The ontology in ``fmt`` (turtle: the file itself; ntriples, jsonld)."""
     if fmt == "turtle":
         return ontology_file().read_bytes()
-    return _ontology().serialize(format={"ntriples": "nt", "jsonld": "json-ld"}[fmt], encoding="utf-8")
+    return _ontology().serialize(format={"ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}[fmt], encoding="utf-8")
 
 
 _KINDS = [
@@ -408,7 +422,8 @@ def ontology_html(base: str = "") -> str:
     head = (
         f"<h1>{esc(title)}</h1>\n<div class=\"iri\">{esc(ONTOLOGY_IRI)} · prefix bk: {esc(BK_IRI)}</div>\n"
         f"{texts(onto, DCTERMS.description)}\n"
-        f'<nav class="formats"><a href="{esc(base)}/ontology?format=turtle">as Turtle</a>'
-        f'<a href="{esc(base)}/ontology?format=jsonld">as JSON-LD</a></nav>\n<h2>Terms</h2>\n' + "\n".join(toc)
+        '<nav class="formats">' + "".join(f'<a href="{esc(base)}/ontology?format={name}" rel="alternate" '
+                                          f'type="{media}">as {label}</a>' for media, name, label in RDF_FORMS)
+        + "</nav>\n<h2>Terms</h2>\n" + "\n".join(toc)
     )
-    return page("ontology", head + "\n" + "\n".join(sections), base)
+    return page("ontology", head + "\n" + "\n".join(sections), base, alternate_links(f"{base}/ontology"))

@@ -54,13 +54,14 @@ class Answer:
 
 # ---------------------------------------------------------------- inside a worker
 
-def run_query(store, sparql: str, formats: dict[str, str | None], max_rows: int | None) -> Answer:
+def run_query(store, sparql: str, formats: dict[str, str | None], max_rows: int | None, dataset=None) -> Answer:
     """Run ``sparql`` and serialise its answer in ``formats[form]`` (form: ``"results"`` for SELECT
-    and ASK, ``"graph"`` for CONSTRUCT and DESCRIBE). A form with no acceptable format gets an Answer
-    with ``format=""`` and no body: the caller answers 406."""
+    and ASK, ``"graph"`` for CONSTRUCT and DESCRIBE) over ``dataset`` (a :class:`kg.dataset.Dataset`
+    from the protocol, or None). A form with no acceptable format gets an Answer with ``format=""`` and
+    no body: the caller answers 406."""
     from kg.store import result_form, serialize
 
-    result = store.query(sparql)
+    result = store.query(sparql, dataset=dataset)
     form = result_form(result)
     fmt = formats.get("graph" if form == "triples" else "results")
     if not fmt:
@@ -92,7 +93,14 @@ def _void(store, endpoint: str, fmt: str) -> bytes:
     return out.getvalue()
 
 
-JOBS = {"query": run_query, "describe": _describe, "describe_rdf": _describe_rdf, "void": _void}
+def _service(store, endpoint: str, fmt: str) -> bytes:
+    from kg.serve.service import service_description
+
+    return service_description(store, endpoint, fmt)
+
+
+JOBS = {"query": run_query, "describe": _describe, "describe_rdf": _describe_rdf, "void": _void,
+        "service": _service}
 
 
 def worker_main(conn, store_dir: str, endpoint: str | None = None) -> None:
@@ -202,9 +210,9 @@ class Runner:
 
     # ------------------------------------------------------------ jobs
 
-    def query(self, sparql: str, formats: dict[str, str | None]) -> Answer:
+    def query(self, sparql: str, formats: dict[str, str | None], dataset=None) -> Answer:
         """Run a query in a worker (see :func:`run_query`)."""
-        return self.call("query", sparql, formats, self.max_rows)
+        return self.call("query", sparql, formats, self.max_rows, dataset)
 
     def call(self, job: str, *args):
         """Run one job in an idle worker and return its result; raises QueryTimeout when it runs past

@@ -1,7 +1,9 @@
 """GEXF (Gephi) and GraphML (Cytoscape, yEd) files, laid out.
 
-Both formats hold strings, numbers and booleans only: money becomes the string of its Decimal
-(``amount="1410000"``), attributes that are None are left out. An edge's ``kind`` and ``source`` are written
+Both formats hold strings, numbers and booleans only, and each attribute is declared with its type, so that
+Gephi can size, rank and filter by it: money is a number (``amount``, a double: yuan, exact for every amount of at
+most 15 significant digits, i.e. below 10 trillion yuan with fen), years, lines and pages integers; attributes that
+are None are left out. An edge's ``kind`` and ``source`` are written
 as ``relation`` and ``where``: Gephi keeps Source, Target and Kind for itself. Each node carries ``x`` and ``y`` (pixels,
 y growing downward) from :func:`kg.visualise.layout.layout`; a GEXF node also carries ``viz:position``
 (y growing upward, as Gephi has it), ``viz:color`` and ``viz:size``, so the file opens laid out.
@@ -23,7 +25,10 @@ EDGE_RENAMED = {"kind": "relation", "source": "where"}
 
 def _plain(value):
     if isinstance(value, Decimal):
-        return format(value, "f")
+        number = float(value)
+        if Decimal(repr(number)) != value:  # more digits than a double holds: keep them as text
+            raise ValueError(f"amount {value} has more significant digits than a double holds")
+        return number
     if isinstance(value, (str, int, float, bool)):
         return value
     return str(value)

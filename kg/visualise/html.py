@@ -16,7 +16,6 @@ from __future__ import annotations
 import html
 import json
 from decimal import Decimal
-from importlib.resources import files
 from pathlib import Path
 
 import networkx as nx
@@ -32,8 +31,11 @@ DETAIL_KEYS = ("docNumber", "title", "issuerCode", "level", "region", "year", "p
 
 
 def vendor_js() -> str:
-    """Cytoscape.js as shipped in kg/assets/vendor (built from npm by `make vendor`)."""
-    return files("kg.assets").joinpath("vendor/cytoscape.min.js").read_text("utf-8")
+    """Cytoscape.js as shipped in kg/assets/vendor (built from npm by `make vendor` or the wheel's build);
+    :class:`kg.resources.MissingResource` (one line) when it is not built."""
+    from kg.resources import vendor_text
+
+    return vendor_text("cytoscape.min.js")
 
 
 def script_json(data: object) -> str:

@@ -32,14 +32,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
-from pathlib import Path
 
 import networkx as nx
 from kg.errors import KgError
 from kg.reader import Reader
 from kg.trace import resolve
 
-QUERIES = Path(__file__).resolve().parents[2] / "queries" / "graph"
 
 KINDS = ("policy", "project", "unit", "issuer", "indicator")
 
@@ -68,7 +66,9 @@ class GraphError(KgError):
 
 def query(name: str) -> str:
     """The text of ``queries/graph/<name>.rq``."""
-    return (QUERIES / f"{name}.rq").read_text("utf-8")
+    from kg.resources import queries_dir, read_text
+
+    return read_text(queries_dir() / "graph" / f"{name}.rq", f"the graph query {name}")
 
 
 def where(file: str | None, line: int | None = None, page: int | None = None) -> str | None:

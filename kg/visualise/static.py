@@ -166,7 +166,7 @@ def _rc() -> dict:
     return {
         "font.family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"],
         "svg.hashsalt": "budget-kg",
-        "svg.fonttype": "path",
+        "svg.fonttype": "none",  # labels stay <text>: searchable, selectable, editable in Inkscape
         "path.simplify": True,
     }
 

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 
 from spacy.language import Language
@@ -20,7 +21,7 @@ from kg.errors import KgError
 
 __all__ = ["DEFAULT_CONFIG", "load_pipeline"]
 
-DEFAULT_CONFIG = Path(__file__).with_name("config.cfg")
+DEFAULT_CONFIG = Path(str(files("kg.extract.nlp") / "config.cfg"))
 
 
 def load_pipeline(config_path: str | Path | None = None) -> Language:

@@ -1,0 +1,1 @@
+"""The SPARQL questions, audit rules and graph queries: shipped in the package as kg._queries (see kg/resources.py)."""
