@@ -43,11 +43,11 @@ from rdflib import Literal, URIRef  # noqa: E402
 
 from kg import iri  # noqa: E402
 from kg.export.formats import export  # noqa: E402
-from kg.store import Store  # noqa: E402
+from kg.store import Store, bind  # noqa: E402
 from kg.trace import trace  # noqa: E402
 from kg.vocab import PREFIXES  # noqa: E402
 
-QUERIES = ROOT / "queries"
+QUERIES = ROOT / "queries"  # the source tree's: this benchmark runs from a checkout
 FIND_PROJECT = """SELECT ?p ?name ?file WHERE {
   ?p a bk:Project ; rdfs:label ?name ; prov:wasDerivedFrom ?d . ?d bk:sourceFile ?file }"""
 
@@ -59,6 +59,10 @@ class RdflibStore:
         self.ds = ds
 
     def select(self, sparql: str, **subs) -> list[dict[str, object]]:
+        lists = {k: v for k, v in subs.items() if isinstance(v, (list, tuple))}
+        if lists:  # several values: the inlined VALUES our store gets (initBindings takes one)
+            sparql = bind(sparql, lists)
+            subs = {k: v for k, v in subs.items() if k not in lists}
         res = self.ds.query(sparql, initNs=PREFIXES, initBindings=subs)
         names = [str(v) for v in res.vars]
         return [{n: _py(row[i]) for i, n in enumerate(names)} for row in res]
