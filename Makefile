@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 VENDOR := kg/assets/vendor
 VENDOR_STAMP := $(VENDOR)/.built
 
-.PHONY: demo test install vendor browser screenshots bench clean
+.PHONY: demo test install vendor browser screenshots bench bench-scale clean
 
 # JavaScript libraries for the query page and `kg viz` HTML: from npm at build time, shipped in the package
 # (vendor_assets.py copies them into kg/assets/vendor; a wheel's build does the same by itself). npm ci also
@@ -48,6 +48,12 @@ bench: $(STAMP)
 	$(BIN)/python bench/serve.py
 	$(BIN)/python bench/remote.py
 	$(BIN)/python bench/cluster.py
+
+# the scale benchmark on generated corpora (bench/scale.py): about half an hour, so not part of `make bench`;
+# add a size with e.g. `make bench-scale SCALE_ARGS='--sizes 10000 --jobs 2'`
+SCALE_ARGS ?= --sizes 100,1000 --jobs 1,2 --pdf 10
+bench-scale: $(STAMP)
+	$(BIN)/python bench/scale.py $(SCALE_ARGS)
 
 clean:
 	rm -rf $(VENV) kg-store .pytest_cache build dist *.egg-info node_modules $(VENDOR)

@@ -53,6 +53,19 @@ CREATE TABLE IF NOT EXISTS aliases (
   alias TEXT PRIMARY KEY,     -- another file name the same content was given under
   file TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS answers (
+  query TEXT NOT NULL,        -- an indexed query (kg.store.document_answers)
+  key TEXT NOT NULL,          -- the IRI of its key variable in this row (a policy, a project)
+  file TEXT NOT NULL,         -- the document whose graphs give the row
+  n INTEGER NOT NULL,         -- the row's place in that document's answer
+  row TEXT NOT NULL,          -- the row, as JSON
+  PRIMARY KEY (query, key, file, n)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS answers_file ON answers (file);
+CREATE TABLE IF NOT EXISTS meta (
+  name TEXT PRIMARY KEY,      -- 'answers': 'complete' when every stored document has its answers
+  value TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS pushed (
   target TEXT NOT NULL,       -- a remote store's Graph Store Protocol URL (kg push), without credentials
   graph TEXT NOT NULL,        -- a named graph sent there
@@ -86,6 +99,10 @@ class Ledger:
             columns = {r[1] for r in self.db.execute("PRAGMA table_info(documents)")}
             if "linked" not in columns:  # a ledger made before the link stage was incremental
                 self.db.execute("ALTER TABLE documents ADD COLUMN linked INTEGER NOT NULL DEFAULT 0")
+            if self._one("SELECT 1 FROM meta WHERE name = 'answers'") is None and self._one("SELECT 1 FROM documents") is None:
+                # a new store: every document it will hold gets its answers (a store made before the
+                # index was kept has documents without them: queries answer for it)
+                self.db.execute("INSERT INTO meta (name, value) VALUES ('answers', 'complete')")
         self.read_only = read_only
 
     def close(self) -> None:
@@ -165,10 +182,36 @@ class Ledger:
             self.db.executemany("INSERT INTO contributions (file, triple) VALUES (?, ?)", ((file, t) for t in came))
         return unsupported, fresh
 
+    # ------------------------------------------------------------------ indexed answers
+
+    def put_answers(self, file: str, rows: list[tuple[str, str, int, str]]) -> None:
+        """Make ``rows`` (query, key, row number, JSON) the indexed answers of ``file``."""
+        with self._transaction():
+            self.db.execute("DELETE FROM answers WHERE file = ?", (file,))
+            self.db.executemany("INSERT INTO answers (query, key, file, n, row) VALUES (?, ?, ?, ?, ?)",
+                                ((q, k, file, n, r) for q, k, n, r in rows))
+
+    def answers_complete(self) -> bool:
+        try:
+            return self._one("SELECT value FROM meta WHERE name = 'answers'") == ("complete",)
+        except sqlite3.OperationalError:  # a ledger older than the index, opened read-only
+            return False
+
+    def answers(self, query: str, keys: list[str]) -> list[str]:
+        """The JSON rows of ``query`` under ``keys``, by key, document and row number."""
+        out: list[str] = []
+        for i in range(0, len(keys), 500):  # SQLite's limit on bound parameters
+            chunk = keys[i:i + 500]
+            out.extend(r[0] for r in self._all(
+                f"SELECT row FROM answers WHERE query = ? AND key IN ({','.join('?' * len(chunk))}) "
+                "ORDER BY key, file, n", query, *chunk))
+        return out
+
     def remove(self, file: str) -> set[str]:
         """Forget ``file``; return the triples of its contribution no other document states."""
         unsupported, _ = self.swap(file, set())
         with self._transaction():
+            self.db.execute("DELETE FROM answers WHERE file = ?", (file,))
             self.db.execute("DELETE FROM documents WHERE file = ?", (file,))
             self.db.execute("DELETE FROM aliases WHERE file = ? OR alias = ?", (file, file))
         return unsupported

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from rdflib import URIRef
+
 from kg import iri
 from kg.codelists import ontology_dir
 from kg.errors import KgError, ParseError
@@ -40,7 +42,8 @@ from kg.link import link_store
 from kg.model import Extraction, Finding, KpiTable, Line, Project, Section, SourceDoc, Table
 from kg.map import Mapped, map_extraction
 from kg.read import expand, read
-from kg.store import Encoded, Store, encode
+from kg.queries import indexed_queries
+from kg.store import Encoded, Store, document_answers, encode
 from kg.segment.embedded_docs import embedded_line_numbers, find_embedded
 from kg.segment.kpi_blocks import find_kpi_blocks
 from kg.segment.project_pages import find_project_pages
@@ -268,7 +271,8 @@ class IngestReport:
     incomplete: list[tuple[str, list[str]]] = field(default_factory=list)  # (file, what is missing), stored
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, the stored file with its content)
     unchanged: int = 0  # stored already with the same content: skipped
-    stages: dict[str, float] = field(default_factory=dict)  # seconds: parse (waiting for it), store, link
+    stages: dict[str, float] = field(default_factory=dict)  # seconds: hash, parse (waiting for it), store, link, flush
+    cpu: dict[str, float] = field(default_factory=dict)  # the same stages' CPU seconds in this process (all threads)
 
     def summary(self) -> str:
         bad = f", {len(self.failed)} failed" if self.failed else ""
@@ -282,11 +286,36 @@ class IngestReport:
         )
 
 
-def load_reference_data(store: Store) -> int:
-    """(Re)load the ontology, the static code lists, the issuer table and the law table into their graphs."""
+def reference_files() -> dict[str, Path]:
+    """Graph IRI → Turtle file of the reference data: the ontology, the static code lists, the issuer
+    table and the law table."""
     d = ontology_dir()  # the folder of ontology/*.ttl
     graphs = {iri.ONTOLOGY: "budget-kg.ttl", iri.CODELISTS: "codelists.ttl", iri.ISSUERS: "issuers.ttl", iri.LAWS: "laws.ttl"}
-    return sum(store.load_reference(g, d / name) for g, name in graphs.items())
+    return {str(g): d / name for g, name in graphs.items()}
+
+
+class Clock:
+    """Where an ingest spends its time: wall-clock and this process's CPU seconds (all its threads:
+    Oxigraph loads and compacts in threads of its own) per stage, one stage at a time."""
+
+    def __init__(self) -> None:
+        self.wall: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+        self.stage: str | None = None
+        self.since = (0.0, 0.0)
+
+    def start(self, stage: str | None) -> None:
+        """End the stage running, if any, and start ``stage`` (None: none)."""
+        now = (time.perf_counter(), time.process_time())
+        if self.stage is not None:
+            self.wall[self.stage] = self.wall.get(self.stage, 0.0) + now[0] - self.since[0]
+            self.cpu[self.stage] = self.cpu.get(self.stage, 0.0) + now[1] - self.since[1]
+        self.stage, self.since = stage, now
+
+
+def load_reference_data(store: Store) -> int:
+    """(Re)load the reference data into their graphs."""
+    return sum(store.load_reference(URIRef(g), path) for g, path in reference_files().items())
 
 
 @dataclass
@@ -310,6 +339,7 @@ def parse_file(path: Path, keep_personal: bool = False, data: bytes | None = Non
         ex = extract(read(path, data), keep_personal=keep_personal)
         m = map_extraction(ex)
         encoded = encode(m.file, m.graphs(), m.contrib, ex.source.sha256, str(path))
+        encoded.answers = document_answers(encoded, indexed_queries(), reference_files())
     except KgError as e:
         return Parsed(path, reason=e.message)
     except Exception as e:  # a bug must not lose the batch either; say what it was
@@ -407,6 +437,8 @@ def ingest(
     store.recovered = []
     todo: list[Path] = []
     seen: dict[str, str] = {}  # content hash → file, for this run
+    clock = Clock()
+    clock.start("hash")
     for f in files:
         sha = _hash(f)
         if sha is not None and not force and store.stored_content(f.name) == sha:
@@ -423,17 +455,15 @@ def ingest(
         todo.append(f)
     changed: set[str] = set()
     batch: list[Parsed] = []
-    waited = stored = 0.0
 
     def flush() -> None:
-        nonlocal stored
-        t0 = time.perf_counter()
+        clock.start("store")
         try:
             store.store_documents([p.encoded for p in batch])
             reason = None
         except KgError as e:
             reason = e.message
-        stored += time.perf_counter() - t0
+        clock.start("parse")
         for p in batch:
             _stored(report, p, reason, on_file, on_note)
             if reason is None:
@@ -441,9 +471,8 @@ def ingest(
         batch.clear()
 
     parse = parser or (lambda files, kp: _parsed(files, kp, jobs))
-    t0 = time.perf_counter()
+    clock.start("parse")  # with jobs > 1: waiting for the workers
     for parsed in parse(todo, keep_personal):
-        waited += time.perf_counter() - t0
         problems = "; ".join(parsed.problems)
         if parsed.encoded is not None and strict and problems:
             parsed.reason, parsed.encoded = f"read incompletely (--strict): {problems}", None
@@ -455,17 +484,18 @@ def ingest(
             batch.append(parsed)
             if len(batch) >= BATCH_DOCUMENTS or sum(len(p.encoded) for p in batch) >= BATCH_QUADS:
                 flush()
-        t0 = time.perf_counter()
     if batch:
         flush()
-    t0 = time.perf_counter()
+    clock.start("link")
     unlinked = store.ledger.unlinked()  # this run's, and those of a run cut short before its link stage
     changed |= {str(iri.document(f)) for f in unlinked}
     if changed:
         link_store(store, changed)  # the link stage: what is the same across documents (id:graph/links)
     store.ledger.mark_linked(unlinked)
+    clock.start("flush")
     store.flush()
-    report.stages = {"parse": waited, "store": stored, "link": time.perf_counter() - t0}
+    clock.start(None)
+    report.stages, report.cpu = clock.wall, clock.cpu
     report.seconds = time.perf_counter() - started
     return report
 

@@ -28,12 +28,15 @@ short between the two is found at the next writable open and removed (:attr:`Sto
 
 from __future__ import annotations
 
+import functools
+import itertools
 import json
 import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -122,6 +125,8 @@ class Encoded:
     statements: list[str]
     sha256: str = ""
     path: str | None = None
+    #: its part of each indexed answer (:func:`document_answers`): (query, key IRI, row number, row as JSON)
+    answers: list[tuple[str, str, int, str]] = field(default_factory=list)
 
     def __len__(self) -> int:
         return self.nquads.count(b"\n") + bool(self.nquads) + len(self.statements)
@@ -146,6 +151,69 @@ def encode(
         lines.extend(f"{term(s)} {term(p)} {term(o)} {gs} ." for s, p, o in triples)
     statements = sorted({f"{term(s)} {term(p)} {term(o)} ." for s, p, o in contribution})
     return Encoded(file, [str(g) for g in graphs], "\n".join(lines).encode("utf-8"), statements, sha256, path)
+
+
+def document_answers(
+    enc: Encoded, queries: dict[str, tuple[str, str]], reference: dict[str, Path] | None = None,
+) -> list[tuple[str, str, int, str]]:
+    """One document's part of each answer in ``queries`` (name → (SPARQL, key variable)), asked of
+    the document's own graphs and contribution, with the ``reference`` graphs (graph IRI → Turtle
+    file: the ontology and code lists every store holds), in an in-memory store (a few milliseconds,
+    in the worker). A query qualifies when its answer over the store is the union of these parts: no
+    row joins facts that only another document states (``trace-policy.rq``, ``project-indicators.rq``).
+    The ledger keeps the parts by the key's IRI, so that the trace reads the rows of one policy
+    without a join over the store (:meth:`Store.indexed`)."""
+    mem = _scratch(reference or {})
+    entities = f" <{iri.ENTITIES}> ."
+    lines = itertools.chain(enc.nquads.decode("utf-8").split("\n"), (t[:-2] + entities for t in enc.statements))
+    wanted = frozenset().union(*(_predicates(q) for q, _ in queries.values()))
+    read = "\n".join(x for x in lines if x.partition(" ")[2].partition(" ")[0] in wanted)  # its predicate
+    mem.load(read.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    out = []
+    try:
+        for name, (sparql, key) in queries.items():
+            res = mem.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
+            names = [v.value for v in res.variables]
+            for n, sol in enumerate(res):
+                row = dict(zip(names, map(py, sol)))
+                if row.get(key):
+                    out.append((name, row[key], n, json.dumps(row, ensure_ascii=False, default=_json_decimal)))
+    finally:
+        for g in [*enc.graphs, str(iri.ENTITIES)]:
+            mem.remove_graph(ox.NamedNode(g))
+    return out
+
+
+@functools.cache
+def _predicates(sparql: str) -> frozenset[str]:
+    """The predicates ``sparql`` names, as N-Triples IRIs (``a`` is rdf:type): the only triples a
+    query with no variable predicate can read (an indexed query must have none)."""
+    names = {f"<{PREFIXES[p]}{local}>" for p, local in re.findall(r"\b([a-z]+):([A-Za-z_][\w-]*)", sparql) if p in PREFIXES}
+    return frozenset(names | {f"<{PREFIXES['rdf']}type>"})
+
+
+#: in-memory stores holding the reference graphs, one per set of them (one in a worker process)
+_SCRATCH: dict[tuple[tuple[str, str], ...], ox.Store] = {}
+
+
+def _scratch(reference: dict[str, Path]) -> ox.Store:
+    key = tuple(sorted((g, str(p)) for g, p in reference.items()))
+    mem = _SCRATCH.get(key)
+    if mem is None:
+        mem = _SCRATCH[key] = ox.Store()
+        for g, path in reference.items():
+            mem.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(g)))
+    return mem
+
+
+def _json_decimal(value):
+    if isinstance(value, Decimal):
+        return {"decimal": str(value)}
+    raise TypeError(f"not JSON: {value!r}")
+
+
+def _from_json(row: str) -> dict[str, object]:
+    return json.loads(row, object_hook=lambda d: Decimal(d["decimal"]) if d.keys() == {"decimal"} else d)
 
 
 class Quads:
@@ -301,6 +369,7 @@ class Store:
             known = self.ledger.stored(e.file) is not None or self._s.contains_named_graph(ox.NamedNode(str(doc)))
             self.ledger.begin(e.file, e.sha256, e.path)
             gone, fresh = self.ledger.swap(e.file, set(e.statements))
+            self.ledger.put_answers(e.file, e.answers)
             if known:
                 drops.extend(f"DROP SILENT GRAPH <{g}>" for g in e.graphs)
             gone_all |= gone
@@ -491,7 +560,15 @@ class Store:
         """SELECT rows as dicts of Python values (str, int, Decimal; IRIs as str)."""
         res = self.query(sparql, substitutions=subs)
         names = [v.value for v in res.variables]
-        return [{n: py(sol[n]) for n in names} for sol in res]
+        return [dict(zip(names, map(py, sol))) for sol in res]
+
+    def indexed(self, query: str, keys: Iterable[str]) -> list[dict[str, object]] | None:
+        """The rows of the indexed answer ``query`` (see :func:`document_answers`) whose key is one of
+        ``keys``, by key, document and row; None when the index does not cover every document (a
+        store made before it: ask the query instead)."""
+        if not self.ledger.answers_complete():
+            return None
+        return [_from_json(r) for r in self.ledger.answers(query, sorted(set(keys)))]
 
     def result(self, sparql: str, substitutions: dict[str, Node] | None = None, rows=None):
         """Any query's answer as Python values: SELECT → ``rows(list of dicts, columns)`` (a plain
@@ -625,24 +702,20 @@ def bind(sparql: str, values: dict[str, Node]) -> str:
     return sparql[:at + 1] + " " + head + sparql[at + 1:]
 
 
-def py(term) -> object:
-    """A pyoxigraph term → a plain Python value."""
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return term.value
-    if isinstance(term, ox.Literal):
-        dt = term.datatype.value if term.datatype else ""
-        if dt.endswith("#integer") or dt.endswith("#int"):
-            return int(term.value)
-        if dt.endswith("#decimal"):
-            from decimal import Decimal
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+#: literal datatypes read as Python values other than str
+_CONVERT = {_XSD + "integer": int, _XSD + "int": int, _XSD + "decimal": Decimal, _XSD + "boolean": "true".__eq__}
 
-            return Decimal(term.value)
-        if dt.endswith("#boolean"):
-            return term.value == "true"
+
+def py(term) -> object:
+    """A pyoxigraph term → a plain Python value (called for every cell of every answer: kept lean)."""
+    kind = type(term)
+    if kind is ox.NamedNode:
         return term.value
-    return str(term)
+    if kind is ox.Literal:
+        convert = _CONVERT.get(term.datatype.value)
+        return convert(term.value) if convert else term.value
+    return None if term is None else str(term)
 
 
 # ---------------------------------------------------------------- answers as bytes (the endpoint, kg.serve)

@@ -15,6 +15,7 @@ from rdflib import URIRef
 from kg import iri
 from kg.policy.docno import parse_docno
 from kg.policy.laws import law
+from kg.queries import query_text
 from kg.reader import Reader
 
 
@@ -45,12 +46,6 @@ WHERE {
   OPTIONAL { ?policy dcterms:issued ?dt }
 } GROUP BY ?policy
 """
-
-
-def query_text(name: str) -> str:
-    from kg.resources import queries_dir, read_text
-
-    return read_text(queries_dir() / name, f"the question {name}")
 
 
 @dataclass
@@ -183,6 +178,20 @@ def _lit(value: str):
     return Literal(value)
 
 
+def _ask(store: Reader, name: str, sparql: str, key: str, values: list[str]) -> list[dict[str, object]]:
+    """The rows of ``name`` with ``key`` bound to each of ``values``: from the store's index of
+    per-document answers where it keeps one (:data:`kg.queries.INDEXED`), else by the query."""
+    indexed = getattr(store, "indexed", None)
+    rows = indexed(name, values) if indexed else None
+    return store.select(sparql, **{key: [URIRef(v) for v in values]}) if rows is None else rows
+
+
+def _citation_order(r: dict) -> tuple:
+    """trace-policy.rq's ORDER BY, then every other column: the same order from the index and the query."""
+    cols = ("year", "unit", "projectName", "page", "line", "file", "section", "role", "raw", "snippet", "project")
+    return tuple((r[c] is not None, r[c]) for c in cols)
+
+
 def trace(store: Reader, text: str, indicators: bool = True) -> TraceResult:
     canonical, policies = resolve(store, text)
     result = TraceResult(query=text, canonical=canonical, policies=[])
@@ -191,7 +200,7 @@ def trace(store: Reader, text: str, indicators: bool = True) -> TraceResult:
     titles_q = "SELECT DISTINCT ?policy ?t WHERE { ?policy dcterms:title ?t } ORDER BY ?t"  # substituted variables must be projected
     chain_q = query_text("policy-citation-chains.rq")
     for p in policies:
-        rows = store.select(trace_q, policy=URIRef(p))
+        rows = _ask(store, "trace-policy.rq", trace_q, "policy", [p])
         links = [
             Link(direction=r["direction"], relation=r["relation"], source=r["from"],
                  source_label=r["fromDocno"] or r["fromTitle"] or r["from"], target=r["to"],
@@ -203,7 +212,7 @@ def trace(store: Reader, text: str, indicators: bool = True) -> TraceResult:
             continue
         cites = []
         seen = set()
-        for r in rows:
+        for r in sorted(rows, key=_citation_order):
             key = (r["file"], r["line"], r["page"], r["project"], r["raw"], r["role"])
             if key in seen:
                 continue
@@ -216,7 +225,7 @@ def trace(store: Reader, text: str, indicators: bool = True) -> TraceResult:
         if indicators:  # every cited project's indicators in one query
             projects = sorted({c.project for c in cites if c.project})
             found: dict[str, list[TracedIndicator]] = {p: [] for p in projects}
-            for i in store.select(ind_q, project=[URIRef(x) for x in projects]) if projects else []:
+            for i in _ask(store, "project-indicators.rq", ind_q, "project", projects) if projects else []:
                 found[i["project"]].append(TracedIndicator(
                     level1=i["level1"], level2=i["level2"], indicator=i["indicator"], target=i["target"],
                     line=i["line"], sides=i["sides"] or "", period_target=i["periodTarget"], page=i["page"],

@@ -1,0 +1,85 @@
+"""The store's index of per-document answers (kg.queries.INDEXED): the trace read from it is the
+trace the queries give, and a store without it (made before it) is asked the queries instead."""
+
+import shutil
+import sqlite3
+
+import pytest
+
+from kg.ledger import FILE_NAME
+from kg.pipeline import ingest
+from kg.store import Store
+from kg.trace import trace
+
+
+class Unindexed:
+    """A store seen without its index: every answer comes from SPARQL over the store."""
+
+    def __init__(self, store):
+        self._store = store
+
+    def __getattr__(self, name):
+        if name == "indexed":
+            raise AttributeError(name)
+        return getattr(self._store, name)
+
+
+def cited(store) -> list[str]:
+    """The number or title of every policy the store's documents cite."""
+    iris = [r["p"] for r in store.select("SELECT DISTINCT ?p WHERE { ?r bk:refersTo ?p } ORDER BY ?p")]
+    return [p.rsplit("/policy/", 1)[1].removeprefix("title/") for p in iris]
+
+
+def test_every_trace_from_the_index_is_the_trace_of_the_queries(seed_store):
+    policies = cited(seed_store)
+    assert len(policies) == 82
+    citations = targets = 0
+    for p in policies:
+        mine = trace(seed_store, p).to_json()
+        assert mine == trace(Unindexed(seed_store), p).to_json(), p
+        cites = [c for t in mine["policies"] for c in t["citations"]]
+        citations += len(cites)
+        targets += sum(len(c["indicators"]) for c in cites)
+    # the level-1 names come from the code lists, not the documents: the index reads them too
+    one = trace(seed_store, "同办字〔2019〕116号").to_json()["policies"][0]["citations"]
+    assert {i["level1"] for c in one for i in c["indicators"]} == {"产出指标", "效益指标", "满意度指标"}
+    assert (citations, targets) == (119, 1206)  # citations, and the targets of the projects cited
+
+
+def test_the_index_rows_of_a_document(seed_store):
+    rows = seed_store.indexed("trace-policy.rq", ["https://w3id.org/budget-kg/id/policy/同办字〔2019〕116号"])
+    assert all(r["policy"].endswith("同办字〔2019〕116号") for r in rows) and len(rows) == 4
+
+
+def test_a_store_made_before_the_index_is_asked_the_queries(tmp_path, seed_store):
+    from conftest import SEEDS
+
+    store = Store(tmp_path / "old")
+    ingest([SEEDS / sorted(p.name for p in SEEDS.iterdir())[0]], store)
+    expected = {p: trace(store, p).to_json() for p in cited(store)}
+    store.close()
+    db = sqlite3.connect(tmp_path / "old" / FILE_NAME)  # as a ledger made before the index was
+    db.executescript("DROP TABLE answers; DROP TABLE meta;")
+    db.close()
+    old = Store(tmp_path / "old", read_only=True)
+    assert old.indexed("trace-policy.rq", ["https://w3id.org/budget-kg/id/policy/x"]) is None
+    assert {p: trace(old, p).to_json() for p in expected} == expected
+    old.close()
+    again = Store(tmp_path / "old")  # a writable open makes the tables, but the index is still partial
+    assert again.indexed("trace-policy.rq", ["https://w3id.org/budget-kg/id/policy/x"]) is None
+    again.close()
+
+
+def test_removing_a_document_removes_its_rows(tmp_path):
+    from conftest import SEEDS
+
+    first = sorted(SEEDS.iterdir())[0]
+    store = Store(tmp_path / "s")
+    ingest([first], store)
+    policies = cited(store)
+    iris = [r["p"] for r in store.select("SELECT DISTINCT ?p WHERE { ?r bk:refersTo ?p }")]
+    rows = store.indexed("trace-policy.rq", iris)
+    assert {r["policy"] for r in rows} == set(iris) and len(rows) == 57
+    assert store.remove_document(first.name)
+    assert store.indexed("trace-policy.rq", iris) == []
+    store.close()
