@@ -347,6 +347,8 @@ class Runner:
                 self._all.add(spare)
         if spare is not None:
             self._idle.put(spare)
+            print("kg serve: query worker restarted (the spare took its place; a new spare is starting)",
+                  file=sys.stderr, flush=True)
         worker.stop()
         self._respawn.put(True)
 
@@ -372,7 +374,8 @@ class Runner:
                 self._spare = w
             else:
                 self._all.add(w)
-        print(f"kg serve: query worker restarted in {time.perf_counter() - t0:.2f} s", file=sys.stderr, flush=True)
+        what = "a spare query worker started" if spare else "query worker restarted"
+        print(f"kg serve: {what} in {time.perf_counter() - t0:.2f} s", file=sys.stderr, flush=True)
         if not spare:
             self._idle.put(w)
 
