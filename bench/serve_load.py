@@ -10,7 +10,8 @@ long queries, one kept for short ones) in a session of its own. Then:
    the throughput, the latency's p50 / p95 / p99 / max and the answers that were not 200, by status;
 2. attack: two memory-hungry queries (a cross product sorted) and two long ones (a cross product counted)
    sent again and again by four clients for ``--attack`` seconds, while a fifth client asks a short query
-   once every 100 ms; prints the short query's latency (p50 / p95 / max), what the hostile ones got, and
+   once every 100 ms — once with the same hostile texts each time (the server remembers them), once with a
+   new text each time (a comment numbered: each must be run to be known); prints the short query's latency (p50 / p95 / max), what the hostile ones got, and
    the largest resident memory a query worker reached (sampled every 20 ms from /proc).
 
 Every request loop is bounded in count and time, and the server is killed by its process group at the end.
@@ -118,7 +119,7 @@ def load(base: str, requests: int, clients: int) -> None:
           f"max {max(times):.0f} ms; not 200: {dict(bad) or 'none'}")
 
 
-def attack(base: str, server: int, seconds: float) -> None:
+def attack(base: str, server: int, seconds: float, vary: bool) -> None:
     stop = time.monotonic() + seconds
     hostile: collections.Counter = collections.Counter()
     peak = [0.0]
@@ -126,7 +127,7 @@ def attack(base: str, server: int, seconds: float) -> None:
     def hammer(sparql: str, name: str) -> None:
         n = 0
         while time.monotonic() < stop and n < 1000:
-            status, _ = ask(base, sparql)
+            status, _ = ask(base, f"{sparql} # {n}" if vary else sparql)
             hostile[(name, status)] += 1
             n += 1
 
@@ -150,7 +151,8 @@ def attack(base: str, server: int, seconds: float) -> None:
         time.sleep(0.1)
     for t in threads:
         t.join()
-    print(f"attack ({seconds:g} s): short query asked {len(short)} times: p50 {pct(short, 50):.0f} ms, "
+    how = "each hostile query a new text" if vary else "the same hostile texts again and again"
+    print(f"attack ({seconds:g} s, {how}): short query asked {len(short)} times: p50 {pct(short, 50):.0f} ms, "
           f"p95 {pct(short, 95):.0f} ms, max {max(short):.0f} ms; statuses {dict(codes)}")
     print(f"  hostile answers: {dict(sorted(hostile.items()))}")
     print(f"  largest resident memory of a query worker: {peak[0]:.0f} MiB")
@@ -173,7 +175,8 @@ def main() -> None:
         proc, base = start(folder, args.memory)
         try:
             load(base, args.requests, args.clients)
-            attack(base, proc.pid, args.attack)
+            attack(base, proc.pid, args.attack, vary=False)
+            attack(base, proc.pid, args.attack, vary=True)
         finally:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()

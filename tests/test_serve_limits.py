@@ -92,11 +92,15 @@ def test_a_memory_hungry_query_stops_at_the_worker_cap_and_is_answered_503(store
         for pid in workers:  # the cap is the kernel's, on each worker process
             limits = Path(f"/proc/{pid}/limits").read_text()
             assert re.search(r"^Max data size\s+536870912\s+\S+\s+bytes", limits, re.M), limits
-        for _ in range(2):
-            status, _, body = server.query(HOSTILE)
-            assert status == 503
-            assert body == (b"the query worker running it ran out of its 512 MiB memory limit; the query was "
-                            b"stopped and the worker replaced (kg serve --memory)\n")
+        status, _, body = server.query(HOSTILE)
+        assert status == 503
+        assert body == (b"the query worker running it ran out of its 512 MiB memory limit; the query was "
+                        b"stopped and the worker replaced (kg serve --memory)\n")
+        status, _, body = server.query(HOSTILE)  # the same again: refused without running (the store is fixed)
+        assert (status, body) == (503, b"the query ran out of the 512 MiB a query worker may use when it last ran, "
+                                       b"and is not run again (kg serve --memory)\n")
+        status, _, body = server.query(HOSTILE.replace("?f", "?g"))  # another text: run, and stopped by the cap
+        assert status == 503 and body.startswith(b"the query worker running it ran out of its 512 MiB memory limit")
         status, _, body = server.query(SHORT)
         assert (status, count(body)) == (200, projects)
         assert "memory allocation of" in server.err.read_text()  # the worker's own last words, in the log
@@ -122,10 +126,14 @@ def test_short_queries_keep_a_worker_while_long_ones_run(store, tmp_path):
         status, _, body = server.query(SHORT)
         answered = time.monotonic()
         assert (status, count(body)) == (200, projects)
-        status, headers, body = server.query(LONG)  # a third long one while two run: stopped
+        status, headers, body = server.query(LONG + " # another")  # a third long one while two run: stopped
         assert status == 503 and headers.get("Retry-After") == "5", body
         assert body == (b"2 long queries (over 0.5 s) are running already; this one was stopped so that short "
                         b"queries keep their workers: try again later (kg serve --workers)\n")
+        status, headers, body = server.query(LONG)  # one known to run long: not even started
+        assert status == 503 and headers.get("Retry-After") == "5", body
+        assert body == (b"2 long queries (over 0.5 s) are running already; this one ran long before and was not "
+                        b"started so that short queries keep their workers: try again later (kg serve --workers)\n")
         status, _, body = server.query(SHORT)  # the spare took the stopped worker's place
         assert (status, count(body)) == (200, projects)
         for t in long:

@@ -15,6 +15,7 @@ serialised in the worker, so only bytes and plain data cross the pipe.
 
 from __future__ import annotations
 
+import collections
 import multiprocessing
 import os
 import queue
@@ -183,9 +184,12 @@ class Runner:
 
     A job still running after ``slow_after`` seconds is *slow*: at most ``workers`` slow jobs run at
     once, and one that would be one more is stopped (:class:`TooManySlow`), so that ``reserve``
-    workers are always left to the queries that take less than ``slow_after``. Requests wait for a
-    worker in the order they came; a short query waits at most ``slow_after`` for each ``reserve``
-    queries ahead of it, however many slow ones run."""
+    workers are always left to the queries that take less than ``slow_after``. A query that ran long
+    once takes a place for long queries before it starts the next time, and one that ran out of memory
+    is not run again (the workers' store does not change), so a client sending them again and again
+    never holds the short queries' worker. Requests wait for a worker in the order they came; a short
+    query waits at most ``slow_after`` for each ``reserve`` queries ahead of it, however many slow
+    ones run."""
 
     def __init__(self, store_dir: Path, workers: int = 2, timeout: float = 10.0, max_rows: int | None = 10000,
                  wait: float | None = None, context: str = "spawn", endpoint: str | None = None,
@@ -210,6 +214,7 @@ class Runner:
         self._respawn: queue.Queue[bool] = queue.Queue()
         self._keeper: threading.Thread | None = None
         self._spare: _Worker | None = None  # started, ready, out of rotation: takes a stopped worker's place at once
+        self._known: collections.OrderedDict[str, str] = collections.OrderedDict()  # job → "long" | "hungry"
 
     def _new(self) -> _Worker:
         return _Worker(self._ctx, self.store_dir, self.endpoint, self.memory)
@@ -266,14 +271,33 @@ class Runner:
         """Run one job in an idle worker and return its result; raises QueryTimeout when it runs past
         the time limit, TooManySlow when it turns slow with every slow place taken, Busy when no worker
         frees up in time, WorkerDied when its worker ends (past its memory limit …), or the job's own
-        KgError."""
+        KgError.
+
+        A job is remembered by its text once it ran long, or ended its worker past the memory limit
+        (:meth:`_known`): the same job again takes a place for long queries before it starts (refused at
+        once when none is left), or is refused at once; either way it never takes the worker kept for
+        short queries, however often a client sends it."""
+        key = _key(job, args)
+        known = self._known.get(key)
+        if known == "hungry":
+            raise WorkerDied(f"the query ran out of the {self.memory} MiB a query worker may use when it last ran, "
+                             f"and is not run again{MEMORY_HINT}")
+        if known == "long":
+            self._take_slow(started=False)
+        try:
+            return self._call(job, args, key, slow=known == "long")
+        finally:
+            if known == "long":
+                self._free_slow()
+
+    def _call(self, job: str, args: tuple, key: str, slow: bool):
         try:
             worker = self._idle.get(timeout=self.wait)
         except queue.Empty:
             raise Busy(f"all {self.size} query workers stayed busy for {self.wait:g} s; try again later") from None
         try:
             worker.conn.send((job, args))
-            if not self._finished(worker):
+            if not self._finished(worker, key, slow):
                 self._replace(worker)
                 worker = None
                 raise QueryTimeout(
@@ -284,15 +308,19 @@ class Runner:
             if status == "error" and rest[0] == "memory":  # the worker ends after saying so
                 self._replace(worker)
                 worker = None
+                self._remember(key, "hungry")
                 raise WorkerDied(f"the query needed more than the {self.memory} MiB a query worker may use "
                                  f"and was stopped{MEMORY_HINT}")
         except (EOFError, OSError, BrokenPipeError):
             if worker is None:
                 raise
             worker.process.join(2)
-            cause = ended(worker.process.exitcode, self.memory)
+            code = worker.process.exitcode
+            cause = ended(code, self.memory)
             self._replace(worker)
             worker = None
+            if self.memory and code == -signal.SIGABRT:
+                self._remember(key, "hungry")
             raise WorkerDied(f"the query worker running it {cause}; the query was stopped "
                              f"and the worker replaced{MEMORY_HINT if self.memory else ''}") from None
         except TooManySlow:
@@ -315,28 +343,45 @@ class Runner:
             raise RuntimeError(message)
         raise QueryError(message)
 
-    def _finished(self, worker: _Worker) -> bool:
+    def _finished(self, worker: _Worker, key: str, slow: bool) -> bool:
         """Wait for the worker's answer, within the time limit; a job that turns slow takes one of the
-        ``workers`` slow places, or is refused (TooManySlow) when none is left."""
-        first = min(self.slow_after, self.timeout) if self.slow_after else self.timeout
+        ``workers`` slow places (``slow``: it holds one already), or is refused (TooManySlow) when none
+        is left."""
+        first = min(self.slow_after, self.timeout) if self.slow_after and not slow else self.timeout
         if worker.conn.poll(first):
             return True
         if first >= self.timeout:
             return False
+        self._remember(key, "long")
+        self._take_slow(started=True)
+        try:
+            return worker.conn.poll(self.timeout - first)
+        finally:
+            self._free_slow()
+
+    def _take_slow(self, started: bool) -> None:
         with self._lock:
             admitted = self._slow < self.max_slow
             if admitted:
                 self._slow += 1
         if not admitted:
+            what = "was stopped" if started else "ran long before and was not started"
             raise TooManySlow(
-                f"{self.max_slow} long queries (over {self.slow_after:g} s) are running already; this one was stopped "
+                f"{self.max_slow} long queries (over {self.slow_after:g} s) are running already; this one {what} "
                 f"so that short queries keep their workers: try again later (kg serve --workers)"
             )
-        try:
-            return worker.conn.poll(self.timeout - first)
-        finally:
-            with self._lock:
-                self._slow -= 1
+
+    def _free_slow(self) -> None:
+        with self._lock:
+            self._slow -= 1
+
+    def _remember(self, key: str, kind: str) -> None:
+        """Keep what a job turned out to be (the last :data:`KNOWN` jobs)."""
+        with self._lock:
+            self._known[key] = kind
+            self._known.move_to_end(key)
+            while len(self._known) > KNOWN:
+                self._known.popitem(last=False)
 
     def _replace(self, worker: _Worker) -> None:
         """Kill a worker now; the spare takes its place, and a new spare starts in the background."""
@@ -381,3 +426,13 @@ class Runner:
 
 
 MEMORY_HINT = " (kg serve --memory)"
+#: jobs remembered as long or memory-hungry
+KNOWN = 1000
+
+
+def _key(job: str, args: tuple) -> str:
+    """A job's identity: a query's text (whatever format it is asked in), or a job's name and arguments."""
+    import hashlib
+
+    what = (job, args[0]) if job == "query" else (job, args)
+    return hashlib.sha256(repr(what).encode("utf-8", "surrogatepass")).hexdigest()
