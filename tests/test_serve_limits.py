@@ -109,38 +109,42 @@ def test_a_memory_hungry_query_stops_at_the_worker_cap_and_is_answered_503(store
 
 
 @linux
-def test_short_queries_keep_a_worker_while_long_ones_run(store, tmp_path):
+def test_short_queries_keep_a_worker_while_long_ones_run_and_wait(store, tmp_path):
     path, projects = store
-    server = Server(path, tmp_path, "--workers", "2", "--timeout", "6")
+    server = Server(path, tmp_path, "--workers", "2", "--timeout", "8")
     try:
         done: dict[str, tuple[float, int, bytes]] = {}
 
-        def ask(name: str) -> None:
-            status, _, body = server.query(LONG)
+        def ask(name: str, sparql: str) -> None:
+            status, _, body = server.query(sparql)
             done[name] = (time.monotonic(), status, body)
 
-        long = [threading.Thread(target=ask, args=(f"l{i}",)) for i in range(2)]
-        for t in long:
+        def send(name: str, sparql: str) -> threading.Thread:
+            t = threading.Thread(target=ask, args=(name, sparql))
             t.start()
+            return t
+
+        threads = [send("long0", LONG), send("long1", LONG + " # 1")]
         time.sleep(1.5)  # both past the slow mark: they hold the two places for long queries
         status, _, body = server.query(SHORT)
         answered = time.monotonic()
         assert (status, count(body)) == (200, projects)
-        status, headers, body = server.query(LONG + " # another")  # a third long one while two run: stopped
-        assert status == 503 and headers.get("Retry-After") == "5", body
-        assert body == (b"2 long queries (over 0.5 s) are running already; this one was stopped so that short "
-                        b"queries keep their workers: try again later (kg serve --workers)\n")
-        status, headers, body = server.query(LONG)  # one known to run long: not even started
-        assert status == 503 and headers.get("Retry-After") == "5", body
-        assert body == (b"2 long queries (over 0.5 s) are running already; this one ran long before and was not "
-                        b"started so that short queries keep their workers: try again later (kg serve --workers)\n")
+        threads.append(send("long2", LONG + " # 2"))  # turns long with no place: stopped, waits for one
+        time.sleep(1.5)
+        threads.append(send("long0-again", LONG))  # known to run long: waits for a place before it starts
+        time.sleep(0.5)
         status, _, body = server.query(SHORT)  # the spare took the stopped worker's place
         assert (status, count(body)) == (200, projects)
-        for t in long:
+        status, headers, body = server.query(LONG + " # 3")  # two run, two wait: refused
+        assert status == 503 and headers.get("Retry-After") == "5", body
+        assert body == (b"2 long queries (over 0.5 s) are running and 2 waiting already; this one was refused so that "
+                        b"short queries keep their workers: try again later (kg serve --workers)\n")
+        for t in threads:
             t.join(120)
-        assert all(when > answered for when, _, _ in done.values()), "the long queries ended before the short one"
-        for name, (_, status, body) in done.items():
-            assert (status, body) == (503, b"the query did not finish within the 6 s time limit and was stopped "
+        assert done["long0"][0] > answered and done["long1"][0] > answered, "the long queries ended before the short one"
+        assert min(done["long2"][0], done["long0-again"][0]) > max(done["long0"][0], done["long1"][0])
+        for name, (_, status, body) in done.items():  # each ran its full time: the place was theirs
+            assert (status, body) == (503, b"the query did not finish within the 8 s time limit and was stopped "
                                            b"(kg serve --timeout)\n"), name
     finally:
         server.stop()

@@ -26,6 +26,8 @@ reaches a literal). Amounts and other typed literals are not touched.
 Counter()
 >>> redact("2024年预算安排13912345678.00元")[1]  # an amount with decimals is not a phone number
 Counter()
+>>> redact("a03525027788b 预算")[1]  # digits inside a hash are not a phone number
+Counter()
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ _SEP = r"[-－—–\s\u00a0]?"
 _MOBILE = rf"(?:(?:\+|＋)?86{_SEP})?1[3-9]\d{_SEP}\d{{4}}{_SEP}\d{{4}}"
 _AREA = r"(?:[(（]0\d{2,3}[)）]|0\d{2,3})"
 _LANDLINE = rf"{_AREA}{_SEP}\d{{7,8}}(?:(?:-|转|ext\.?)\d{{1,5}})?"
-_PHONE = re.compile(rf"(?<![\d.．,，])(?:{_MOBILE}|{_LANDLINE})(?![\d.．]\d|\d)")
+_PHONE = re.compile(rf"(?<![0-9A-Za-z.．])(?:{_MOBILE}|{_LANDLINE})(?![\d.．]\d|[0-9A-Za-z])")
 _LABEL_PHONE = re.compile(
     r"((?:联系)?(?:电话|手机|座机|传真|电话号码|联系方式|Tel|TEL|tel)\s*(?:号码)?\s*[:：]?\s*)([2-9]\d{6,7})(?![\d.．]\d|\d)"
 )

@@ -45,7 +45,11 @@ class WorkerDied(QueryError):
 
 
 class TooManySlow(Busy):
-    """A query ran past the slow mark while as many slow queries as allowed were running: stopped."""
+    """A long query while as many long queries as allowed run, and as many wait: refused."""
+
+
+class _NoPlace(Exception):
+    """A job turned long with every place for long jobs taken (it is stopped, then waits for one)."""
 
 
 @dataclass(frozen=True)
@@ -182,14 +186,14 @@ class Runner:
     ``wait``: seconds a request may wait for a free worker (default: max(timeout, 30)); ``endpoint``:
     a SPARQL endpoint's URL the workers forward to instead of opening the store.
 
-    A job still running after ``slow_after`` seconds is *slow*: at most ``workers`` slow jobs run at
-    once, and one that would be one more is stopped (:class:`TooManySlow`), so that ``reserve``
-    workers are always left to the queries that take less than ``slow_after``. A query that ran long
-    once takes a place for long queries before it starts the next time, and one that ran out of memory
-    is not run again (the workers' store does not change), so a client sending them again and again
-    never holds the short queries' worker. Requests wait for a worker in the order they came; a short
-    query waits at most ``slow_after`` for each ``reserve`` queries ahead of it, however many slow
-    ones run."""
+    A job still running after ``slow_after`` seconds is *long*: at most ``workers`` long jobs run at
+    once, so that ``reserve`` workers are always left to the jobs that take less than ``slow_after``. A
+    job that turns long with every place taken is stopped and waits for a place (at most ``workers``
+    wait; one more is refused, :class:`TooManySlow`), then runs again. A job that ran long once waits
+    for a place before it starts the next time, and one that ran out of memory is not run again (the
+    workers' store does not change), so a client sending them again and again never holds the short
+    jobs' worker. Requests wait for a worker in the order they came: a short job waits at most
+    ``slow_after`` for each ``reserve`` jobs of unknown length ahead of it, however many long ones run."""
 
     def __init__(self, store_dir: Path, workers: int = 2, timeout: float = 10.0, max_rows: int | None = 10000,
                  wait: float | None = None, context: str = "spawn", endpoint: str | None = None,
@@ -208,7 +212,9 @@ class Runner:
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
-        self._slow = 0
+        self._slow = 0  # long jobs running
+        self._waiting = 0  # long jobs waiting for a place
+        self._freed = threading.Condition(self._lock)
         self._closed = False
         # workers die with the thread that started them (kg.procs): successors come from this one thread
         self._respawn: queue.Queue[bool] = queue.Queue()
@@ -269,26 +275,30 @@ class Runner:
 
     def call(self, job: str, *args):
         """Run one job in an idle worker and return its result; raises QueryTimeout when it runs past
-        the time limit, TooManySlow when it turns slow with every slow place taken, Busy when no worker
-        frees up in time, WorkerDied when its worker ends (past its memory limit …), or the job's own
-        KgError.
+        the time limit, TooManySlow when it is long and as many long jobs as allowed run and wait
+        already, Busy when no worker frees up in time, WorkerDied when its worker ends (past its memory
+        limit …), or the job's own KgError.
 
-        A job is remembered by its text once it ran long, or ended its worker past the memory limit
-        (:meth:`_known`): the same job again takes a place for long queries before it starts (refused at
-        once when none is left), or is refused at once; either way it never takes the worker kept for
-        short queries, however often a client sends it."""
+        A job still running after ``slow_after`` takes a place for long jobs; when none is free it is
+        stopped and waits for one, then runs again from the start. A job is remembered by its text once
+        it ran long (it waits for a place before it starts, the next time) or ended its worker past the
+        memory limit (refused at once: the workers' store does not change). So long jobs never hold the
+        worker kept for short ones, however often a client sends them."""
         key = _key(job, args)
         known = self._known.get(key)
         if known == "hungry":
             raise WorkerDied(f"the query ran out of the {self.memory} MiB a query worker may use when it last ran, "
                              f"and is not run again{MEMORY_HINT}")
-        if known == "long":
-            self._take_slow(started=False)
+        if known != "long":
+            try:
+                return self._call(job, args, key, slow=False)
+            except _NoPlace:
+                pass  # stopped on the short queries' worker: it waits for a place for long ones, below
+        self._take_slow()
         try:
-            return self._call(job, args, key, slow=known == "long")
+            return self._call(job, args, key, slow=True)
         finally:
-            if known == "long":
-                self._free_slow()
+            self._free_slow()
 
     def _call(self, job: str, args: tuple, key: str, slow: bool):
         try:
@@ -323,7 +333,7 @@ class Runner:
                 self._remember(key, "hungry")
             raise WorkerDied(f"the query worker running it {cause}; the query was stopped "
                              f"and the worker replaced{MEMORY_HINT if self.memory else ''}") from None
-        except TooManySlow:
+        except _NoPlace:
             self._replace(worker)
             worker = None
             raise
@@ -344,36 +354,46 @@ class Runner:
         raise QueryError(message)
 
     def _finished(self, worker: _Worker, key: str, slow: bool) -> bool:
-        """Wait for the worker's answer, within the time limit; a job that turns slow takes one of the
-        ``workers`` slow places (``slow``: it holds one already), or is refused (TooManySlow) when none
-        is left."""
+        """Wait for the worker's answer, within the time limit. A job that turns slow is remembered as
+        long and takes one of the places for long jobs (``slow``: it holds one already); with none free
+        it raises _NoPlace (the caller stops it, and it waits for a place)."""
         first = min(self.slow_after, self.timeout) if self.slow_after and not slow else self.timeout
         if worker.conn.poll(first):
             return True
         if first >= self.timeout:
             return False
         self._remember(key, "long")
-        self._take_slow(started=True)
+        with self._lock:
+            if self._slow >= self.max_slow:
+                raise _NoPlace
+            self._slow += 1
         try:
             return worker.conn.poll(self.timeout - first)
         finally:
             self._free_slow()
 
-    def _take_slow(self, started: bool) -> None:
-        with self._lock:
-            admitted = self._slow < self.max_slow
-            if admitted:
+    def _take_slow(self) -> None:
+        """Wait for a place for a long job (in the order they came), for at most ``wait`` seconds;
+        TooManySlow at once when as many long jobs as there are places wait already."""
+        with self._freed:
+            if self._waiting >= self.max_slow:
+                raise TooManySlow(
+                    f"{self.max_slow} long queries (over {self.slow_after:g} s) are running and {self._waiting} "
+                    f"waiting already; this one was refused so that short queries keep their workers: try again "
+                    f"later (kg serve --workers)"
+                )
+            self._waiting += 1
+            try:
+                if not self._freed.wait_for(lambda: self._slow < self.max_slow, timeout=self.wait):
+                    raise Busy(f"no place for a long query freed up in {self.wait:g} s; try again later")
                 self._slow += 1
-        if not admitted:
-            what = "was stopped" if started else "ran long before and was not started"
-            raise TooManySlow(
-                f"{self.max_slow} long queries (over {self.slow_after:g} s) are running already; this one {what} "
-                f"so that short queries keep their workers: try again later (kg serve --workers)"
-            )
+            finally:
+                self._waiting -= 1
 
     def _free_slow(self) -> None:
-        with self._lock:
+        with self._freed:
             self._slow -= 1
+            self._freed.notify()
 
     def _remember(self, key: str, kind: str) -> None:
         """Keep what a job turned out to be (the last :data:`KNOWN` jobs)."""
