@@ -52,6 +52,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/serve.py
 	$(BIN)/python bench/remote.py
 	$(BIN)/python bench/cluster.py
+	$(BIN)/python bench/serve_load.py
+	$(BIN)/python bench/reliability.py
 
 clean:
 	rm -rf $(VENV) kg-store .pytest_cache build *.egg-info node_modules $(VENDOR)

@@ -82,10 +82,12 @@ def start(store: Path, memory: int) -> tuple[subprocess.Popen, str]:
 
 
 def workers(pid: int) -> list[int]:
-    try:
-        kids = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
+    kids = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):  # workers restarted by another thread are its children
+        try:
+            kids += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
     return [k for k in kids if _cmd(k).find("spawn_main") >= 0]
 
 
