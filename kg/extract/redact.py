@@ -20,6 +20,8 @@ reaches a literal). Amounts and other typed literals are not touched.
 
 >>> redact("项目联系人：李明，联系电话：0352-5027788，手机：139 1234 5678。")
 ('项目联系人：[姓名]，联系电话：[电话]，手机：[电话]。', Counter({'phone': 2, 'name': 1}))
+>>> redact("网络部负责人：负责管理、监督")[1]  # what the label introduces is a duty, not a person
+Counter()
 >>> redact("负责人：财务科；电话：5027788")
 ('负责人：财务科；电话：[电话]', Counter({'phone': 1}))
 >>> redact("依据《关于李明同志联系电话0352-5027788的通知》")[1]
@@ -62,7 +64,8 @@ _NAME = re.compile(
 #: what a label may introduce that is not a person: an organ, an office, a post
 _NOT_PERSON = re.compile(
     r"(?:科|处|局|室|部|厅|股|组|所|站|院|校|队|会|中心|单位|部门|办公室|委员会|公司|政府|长|主任|书记|主席|员|人|"
-    r"领导|同志|负责)$|^(?:本单位|单位|部门|项目|财务|无|暂无|待定)"
+    r"领导|同志|负责)$|^(?:本单位|单位|部门|项目|财务|无|暂无|待定|负责|主持|统筹|组织|协调|管理|分管|牵头|全面|具体|做好|落实|"
+    r"监督|审核|审批|编制|填报|由|对|按|为|是|在|将|把|和|及|与)"
 )
 _TITLE = re.compile(r"《[^《》]*》")
 

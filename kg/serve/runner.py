@@ -220,6 +220,7 @@ class Runner:
         self._respawn: queue.Queue[bool] = queue.Queue()
         self._keeper: threading.Thread | None = None
         self._spare: _Worker | None = None  # started, ready, out of rotation: takes a stopped worker's place at once
+        self._missing = 0  # workers stopped with no spare to take their place, not yet replaced
         self._known: collections.OrderedDict[str, str] = collections.OrderedDict()  # job → "long" | "hungry"
 
     def _new(self) -> _Worker:
@@ -410,6 +411,8 @@ class Runner:
             spare, self._spare = self._spare, None
             if spare is not None:
                 self._all.add(spare)
+            else:
+                self._missing += 1  # the pool is one short until a successor is ready
         if spare is not None:
             self._idle.put(spare)
             print("kg serve: query worker restarted (the spare took its place; a new spare is starting)",
@@ -434,10 +437,11 @@ class Runner:
             if self._closed:
                 w.stop()
                 return
-            spare = self._spare is None
+            spare = not self._missing and self._spare is None  # the pool first, then the spare
             if spare:
                 self._spare = w
             else:
+                self._missing = max(0, self._missing - 1)
                 self._all.add(w)
         what = "a spare query worker started" if spare else "query worker restarted"
         print(f"kg serve: {what} in {time.perf_counter() - t0:.2f} s", file=sys.stderr, flush=True)
