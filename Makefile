@@ -48,6 +48,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/serve.py
 	$(BIN)/python bench/remote.py
 	$(BIN)/python bench/cluster.py
+	$(BIN)/python bench/serve_load.py
+	$(BIN)/python bench/reliability.py
 
 # the scale benchmark on generated corpora (bench/scale.py): about half an hour, so not part of `make bench`;
 # add a size with e.g. `make bench-scale SCALE_ARGS='--sizes 10000 --jobs 2'`

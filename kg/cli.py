@@ -70,6 +70,9 @@ def _read(store_dir: Path, endpoint: str | None, read_only: bool = False):
         if read_only:
             from kg.store import Store
 
+            if not store_dir.is_dir():
+                err.print(f"[red]error:[/red] {store_dir}: no store here; run `kg ingest --store {store_dir} PATH…` first")
+                sys.exit(1)
             return Store(store_dir, read_only=True)
         return _open(store_dir)
     from kg.remote import RemoteStore
@@ -102,21 +105,33 @@ def main():
 @click.option("--scheduler", metavar="URL",
               help="Parse on the workers of this Dask scheduler (tcp://HOST:PORT) instead of local processes; "
                    "the store is written here.")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--max-size", type=click.FloatRange(min=0), default=32, show_default=True, metavar="MIB",
+              help="A document larger than this many MiB is refused (0: no limit).")
+@click.option("--max-pages", type=click.IntRange(min=0), default=1000, show_default=True,
+              help="A PDF of more pages is refused (0: no limit).")
+@click.option("--max-seconds", type=click.FloatRange(min=0), default=300, show_default=True,
+              help="Seconds one document's parsing may take; a longer one is stopped and reported (0: no limit).")
+@click.option("--max-memory", type=click.IntRange(min=0), default=2048, show_default=True, metavar="MIB",
+              help="MiB of memory the process parsing one document may use; past it the document is reported (0: no limit).")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 def ingest(store_dir: Path, keep_personal: bool, jobs: int | None, explain: bool, strict: bool, force: bool,
-           nquads_dir: Path | None, scheduler: str | None, paths: tuple[Path, ...]):
+           nquads_dir: Path | None, scheduler: str | None, max_size: float, max_pages: int, max_seconds: float,
+           max_memory: int, paths: tuple[Path, ...]):
     """Parse documents (text or PDF files, or folders) and store their graphs; a document that fails is reported and skipped.
 
     Ingesting a document again replaces its graph and nothing else. A document read incompletely is stored with a
     warning saying what is missing (an error with --strict); the same content under a second file name is stored once.
     """
     from kg.pipeline import default_jobs, ingest as run
-    from kg.read import expand
+    from kg.read import walk
+    from kg.read.limits import Limits
 
     if scheduler and (jobs or explain):
         raise click.UsageError("--scheduler parses on a Dask cluster: it does not go with --jobs or --explain")
-    files = expand(list(paths))
-    if not files:
+    limits = Limits(max_mib=max_size or None, max_pages=max_pages or None, seconds=max_seconds or None,
+                    memory=max_memory or None)
+    files, unreadable = walk(list(paths))
+    if not files and not unreadable:
         err.print(f"[red]error:[/red] no documents under {' '.join(map(str, paths))} (expected .txt, .md or .pdf files)")
         sys.exit(1)
     if explain:
@@ -127,7 +142,7 @@ def ingest(store_dir: Path, keep_personal: bool, jobs: int | None, explain: bool
             TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
             TextColumn("{task.description}"), console=err, transient=True,
         ) as progress:
-            task = progress.add_task("", total=len(files))
+            task = progress.add_task("", total=len(files) + len(unreadable))
 
             def on_file(path: Path, reason: str | None):
                 if reason:
@@ -138,8 +153,9 @@ def ingest(store_dir: Path, keep_personal: bool, jobs: int | None, explain: bool
                 colour = "yellow" if level == "warning" else "cyan"
                 progress.console.print(f"[{colour}]{level}:[/{colour}] {escape(str(path))}: {escape(message)}", highlight=False)
 
-            report = run(files, store, keep_personal=keep_personal, on_file=on_file, jobs=jobs or default_jobs(),
-                         on_note=on_note, strict=strict, force=force, parser=cluster.parsed if cluster else None)
+            report = run(list(paths), store, keep_personal=keep_personal, on_file=on_file, jobs=jobs or default_jobs(),
+                         on_note=on_note, strict=strict, force=force, parser=cluster.parsed if cluster else None,
+                         limits=limits)
             if nquads_dir is not None:
                 from kg.export.bulk import write_nquads
 
@@ -218,7 +234,7 @@ def query(store_dir: Path, endpoint: str | None, file: Path | None, expr: str | 
     text = file.read_text("utf-8") if file else expr
     subs = dict(_param(p) for p in params)
     try:
-        with _read(store_dir, endpoint) as store:
+        with _read(store_dir, endpoint, read_only=True) as store:
             _print_result(store.query(text, substitutions=subs), fmt)
     except KgError as e:
         _fail(e)
@@ -269,7 +285,7 @@ def trace(store_dir: Path, endpoint: str | None, docno: str, fmt: str):
     from kg.trace import trace as run
 
     try:
-        with _read(store_dir, endpoint) as store:
+        with _read(store_dir, endpoint, read_only=True) as store:
             result = run(store, docno)
     except KgError as e:
         _fail(e)
@@ -518,9 +534,18 @@ def push(store_dir: Path, target: str, force: bool):
 @click.option("--max-rows", type=click.IntRange(min=1), default=10000, show_default=True,
               help="Rows (or triples) an answer keeps; a cut answer has the header X-KG-Truncated.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Query worker processes (default: the number of cores, at most 4).")
+              help="Query worker processes for long queries (default: the number of cores, at most 4); "
+                   "one more is kept for short ones.")
+@click.option("--memory", type=click.IntRange(min=0), default=1024, show_default=True, metavar="MIB",
+              help="MiB of memory a query worker may use; a query needing more is stopped and answered 503 (0: no cap).")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Also answer requests whose Host header is NAME (default: only localhost, 127.0.0.1, [::1]). Repeatable.")
+@click.option("--cors", "cors_origins", multiple=True, metavar="ORIGIN",
+              help="Let pages of this origin (https://example.org, or *) read the answers; none by default. Repeatable.")
+@click.option("--public", is_flag=True,
+              help="Allow --host to be an address other machines reach (a warning is printed).")
 def serve(store_dir: Path, endpoint: str | None, host: str, port: int, timeout: float, max_rows: int,
-          workers: int | None):
+          workers: int | None, memory: int, allow_hosts: tuple[str, ...], cors_origins: tuple[str, ...], public: bool):
     """Serve the store read-only over HTTP: a SPARQL 1.1 endpoint at /sparql, the query page at /,
     a page (or RDF) for every IRI at /id/…, and the ontology at /ontology.
 
@@ -530,25 +555,35 @@ def serve(store_dir: Path, endpoint: str | None, host: str, port: int, timeout: 
     import os
 
     from kg.serve.app import make_app, run
+    from kg.serve.security import LOOPBACK, is_loopback
 
+    hosts = LOOPBACK + tuple(h.lower().strip("[]") for h in allow_hosts)
+    if not is_loopback(host):
+        if not public:
+            raise click.UsageError(f"--host {host} is reachable from other machines: add --public to serve there")
+        err.print(f"[yellow]warning:[/yellow] kg serve listens on {host}: whoever reaches this machine can read the "
+                  f"store (requests must name it in their Host header: {', '.join(hosts)})")
+        hosts += (host.lower().strip("[]"),)
     if endpoint is None and not store_dir.exists():
         err.print(f"[red]error:[/red] {store_dir}: no store here; run `kg ingest --store {store_dir} PATH…` first")
         sys.exit(1)
     _one_source(endpoint)  # each worker checks the endpoint when it starts
     workers = workers or min(4, os.cpu_count() or 1)
     try:
-        app = make_app(store_dir, timeout=timeout, max_rows=max_rows, workers=workers, endpoint=endpoint)
+        app = make_app(store_dir, timeout=timeout, max_rows=max_rows, workers=workers, endpoint=endpoint,
+                       memory=memory or None, hosts=hosts, origins=cors_origins)
     except KgError as e:
         _fail(e)
     source = f"endpoint {endpoint}" if endpoint else f"store {store_dir}"
 
     def ready(url: str) -> None:
-        out.print(f"kg serve: {url} (SPARQL endpoint {url}sparql; {source}, {workers} workers, "
+        cap = f", {memory} MiB each" if memory else ""
+        out.print(f"kg serve: {url} (SPARQL endpoint {url}sparql; {source}, {workers} + 1 workers{cap}, "
                   f"{timeout:g} s per query, at most {max_rows} rows) — Ctrl-C stops", markup=False)
         sys.stdout.flush()
 
     try:
-        run(app, host, port, threads=workers + 4, on_ready=ready)
+        run(app, host, port, threads=app.runner.size + 6, on_ready=ready)
     except OSError as e:
         err.print(f"[red]error:[/red] cannot listen on {host}:{port} ({e.strerror or e})")
         sys.exit(1)
@@ -587,6 +622,24 @@ def viz(store_dir: Path, endpoint: str | None, policy: str | None, unit: str | N
     except KgError as e:
         _fail(e)
     out.print(f"{summary(g)} → {output}", markup=False)
+
+
+# ---------------------------------------------------------------- repair
+
+@main.command()
+@store_option
+def repair(store_dir: Path):
+    """Mend a store after a crash (kill -9, power cut): remove documents whose ingest was cut short, link
+    the documents the link stage had not seen, rebuild the entities graph; say what was fixed."""
+    from kg.repair import repair as run
+
+    try:
+        with _open(store_dir) as store:
+            report = run(store)
+    except KgError as e:
+        _fail(e)
+    for line in report.lines():
+        out.print(line, markup=False)
 
 
 # ---------------------------------------------------------------- demo

@@ -67,6 +67,7 @@ class SourceDoc:
     sha256: str = ""
     pages: int | None = None
     notes: list[str] = field(default_factory=list)  # what the reader set aside (repeated pages, ...)
+    warnings: list[str] = field(default_factory=list)  # what the reader changed or doubts (control characters removed)
 
 
 # ---------------------------------------------------------------- segment

@@ -9,19 +9,14 @@
 from __future__ import annotations
 
 import hashlib
-import itertools
-import multiprocessing
 import os
 import time
-from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 
 from kg import iri
 from kg.codelists import ontology_dir
@@ -38,12 +33,15 @@ from kg.extract.matching import ROUNDING, amount_evidence, best_amount, best_nam
 from kg.extract.narrative import narrative_lines, projects_with_targets
 from kg.extract.project_pages import page_findings, parse_project_page
 from kg.extract.projects import project_rows
+from kg.extract.redact import people, redact_triples, summary as redaction_summary
 from kg.link import link_store
 from kg.model import Extraction, Finding, KpiTable, Line, Project, Section, SourceDoc, Table
 from kg.map import Mapped, map_extraction
-from kg.read import expand, read
 from kg.queries import indexed_queries
+from kg.read import read, walk
+from kg.read.limits import LIBRARY, Limits, check_file, memory_limit
 from kg.store import Encoded, Store, document_answers, encode
+from kg.vocab import BK
 from kg.segment.embedded_docs import embedded_line_numbers, find_embedded
 from kg.segment.kpi_blocks import find_kpi_blocks
 from kg.segment.project_pages import find_project_pages
@@ -330,56 +328,70 @@ class Parsed:
     references: int = 0
     sha256: str = ""
     problems: list[str] = field(default_factory=list)  # why it was read incompletely
+    warnings: list[str] = field(default_factory=list)  # stored, but with a doubt (control characters removed …)
+    redacted: str = ""  # what personal data was redacted, in words
 
 
-def parse_file(path: Path, keep_personal: bool = False, data: bytes | None = None) -> Parsed:
+def parse_file(path: Path, keep_personal: bool = False, data: bytes | None = None, limits: Limits | None = LIBRARY,
+               ) -> Parsed:
     """Read, extract, map and encode one document (from ``data``, its bytes, when given: see
-    :func:`kg.read.read`); a failure becomes a reason, never an exception."""
+    :func:`kg.read.read`), within ``limits`` (size, pages); personal data is redacted from every
+    literal unless ``keep_personal`` (:mod:`kg.extract.redact`). A failure becomes a reason, never an
+    exception."""
     try:
-        ex = extract(read(path, data), keep_personal=keep_personal)
+        ex = extract(read(path, data, limits), keep_personal=keep_personal)
         m = map_extraction(ex)
-        encoded = encode(m.file, m.graphs(), m.contrib, ex.source.sha256, str(path))
+        graphs, contrib, found = private(m, keep_personal)
+        encoded = encode(m.file, graphs, contrib, ex.source.sha256, str(path))
         encoded.answers = document_answers(encoded, indexed_queries(), reference_files())
     except KgError as e:
         return Parsed(path, reason=e.message)
+    except MemoryError:
+        cause = f"ran out of its {limits.memory} MiB memory limit" if limits and limits.memory else "ran out of memory"
+        return Parsed(path, reason=memory_limit(cause))
     except Exception as e:  # a bug must not lose the batch either; say what it was
         return Parsed(path, reason=f"unexpected error ({type(e).__name__}: {e})")
     return Parsed(
         path, encoded, projects=len(ex.projects), references=len(ex.references),
         indicators=sum(len(p.kpi.indicators) for p in ex.projects if p.kpi), sha256=ex.source.sha256,
         problems=list(ex.completeness.problems) if ex.completeness else [],
+        warnings=ex.source.warnings + empty_tables(ex), redacted=redaction_summary(found),
     )
 
 
-#: documents handed to the workers ahead of the one being stored, per worker (memory stays flat)
+def private(m: Mapped, keep_personal: bool):
+    """The document's graphs and contribution with control characters and (unless ``keep_personal``)
+    personal data out of every literal, the document's count of what was redacted recorded on it
+    (``bk:personalDataRedacted``); and what was found."""
+    found: set = set()
+    graphs = {g: redact_triples(ts, found, keep_personal) for g, ts in m.graphs().items()}
+    contrib = redact_triples(m.contrib, found, keep_personal)
+    if people(found):
+        graphs[m.doc].append((m.doc, BK.personalDataRedacted, Literal(people(found))))
+    return graphs, contrib, found
+
+
+def empty_tables(ex: Extraction) -> list[str]:
+    """A warning when the document's budget tables are all empty (stored for its projects alone)."""
+    if ex.tables and not any(line.table_index for line in ex.budget_lines):  # narrative lines have no table
+        return [f"its {len(ex.tables)} budget table(s) print no figure: only its projects and targets are stored"]
+    return []
+
+
+#: documents handed to a cluster's workers ahead of the one being stored, per worker (kg.cluster)
 AHEAD = 4
 
 
-def _parsed(files: list[Path], keep_personal: bool, jobs: int) -> Iterator[Parsed]:
-    """Parse documents in order, in ``jobs`` worker processes when there is more than one; at most
-    ``AHEAD`` documents per worker are in flight, so memory does not grow with the corpus."""
-    if jobs <= 1 or len(files) <= 1:
-        yield from (parse_file(f, keep_personal) for f in files)
+def _parsed(files: list[Path], keep_personal: bool, jobs: int, limits: Limits = LIBRARY) -> Iterator[Parsed | None]:
+    """Parse documents: in worker processes (:mod:`kg.parsepool`) when there are ``jobs`` > 1 or
+    ``limits`` need one (time, memory), each yielded when it is ready (None: nothing ready yet);
+    else here, in order."""
+    if limits.isolated or (jobs > 1 and len(files) > 1):
+        from kg import parsepool
+
+        yield from parsepool.parsed(files, jobs, keep_personal, limits)
         return
-    # forkserver: workers start from a clean process that has imported the pipeline once,
-    # not from a fork of this one (which holds the store open and runs its threads)
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["kg.pipeline"])
-    workers = min(jobs, len(files))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        pending: deque = deque()
-        todo = iter(files)
-        for f in itertools.islice(todo, workers * AHEAD):
-            pending.append((f, pool.submit(parse_file, f, keep_personal)))
-        while pending:
-            f, fut = pending.popleft()
-            nxt = next(todo, None)
-            if nxt is not None:
-                pending.append((nxt, pool.submit(parse_file, nxt, keep_personal)))
-            try:
-                yield fut.result()
-            except BrokenProcessPool as e:  # a worker died (killed, out of memory): that document fails
-                yield Parsed(f, reason=f"the worker process parsing it died ({e})")
+    yield from (parse_file(f, keep_personal, limits=limits) for f in files)
 
 
 def default_jobs() -> int:
@@ -412,11 +424,15 @@ def ingest(
     strict: bool = False,
     force: bool = False,
     parser: Callable[[list[Path], bool], Iterator[Parsed]] | None = None,
+    limits: Limits | None = None,
 ) -> IngestReport:
     """Read, extract, map and store every document under ``paths``.
 
-    Documents are parsed in ``jobs`` processes and written to the store here, in batches, in the
-    order of ``paths``. A document that fails is reported (``on_file(path, reason)``) and skipped;
+    Documents are parsed in ``jobs`` processes and written to the store here, in batches, each as
+    soon as it is parsed (so a long document holds no other back). ``limits``
+    (:class:`kg.read.limits.Limits`, default :data:`kg.read.limits.LIBRARY`): the size and pages a
+    document may have, and, when set, the seconds and memory its parsing may take (in a worker
+    process of its own: :mod:`kg.parsepool`). A document over a limit fails. A document that fails is reported (``on_file(path, reason)``) and skipped;
     what is already stored stays. A document stored already with the same content is skipped
     (unless ``force``); one whose content is stored under another file name is not stored again:
     the name is recorded as an alias of the stored one (``on_note(path, "note", …)``). A document
@@ -426,10 +442,17 @@ def ingest(
 
     ``parser(files, keep_personal)`` parses elsewhere (e.g. :meth:`kg.cluster.Cluster.parsed`): it
     yields a :class:`Parsed` for each file, in their order; by default ``jobs`` local processes do.
+    A folder that cannot be read fails as a document would, naming the folder; personal data redacted
+    and control characters removed are said through ``on_note``.
     """
     started = time.perf_counter()
     report = IngestReport()
-    files = expand(paths)
+    limits = limits or LIBRARY
+    files, unreadable = walk(paths)
+    for folder, reason in unreadable:
+        report.failed.append((str(folder), reason))
+        if on_file:
+            on_file(folder, reason)
     load_reference_data(store)
     for file, was in store.recovered:  # said once, by the first ingest after the open that found them
         if on_note:
@@ -440,6 +463,13 @@ def ingest(
     clock = Clock()
     clock.start("hash")
     for f in files:
+        try:
+            check_file(f, limits)  # a file over the size limit is refused before it is read
+        except KgError as e:
+            report.failed.append((f.name, e.message))
+            if on_file:
+                on_file(f, e.message)
+            continue
         sha = _hash(f)
         if sha is not None and not force and store.stored_content(f.name) == sha:
             report.unchanged += 1
@@ -463,6 +493,7 @@ def ingest(
             reason = None
         except KgError as e:
             reason = e.message
+        store.flush()  # what is stored is on disk: a crash leaves no write-ahead log to replay
         clock.start("parse")
         for p in batch:
             _stored(report, p, reason, on_file, on_note)
@@ -470,9 +501,18 @@ def ingest(
                 changed.add(str(iri.document(p.encoded.file)))
         batch.clear()
 
-    parse = parser or (lambda files, kp: _parsed(files, kp, jobs))
+    parse = parser or (lambda files, kp: _parsed(files, kp, jobs, limits))
     clock.start("parse")  # with jobs > 1: waiting for the workers
     for parsed in parse(todo, keep_personal):
+        if parsed is None:  # nothing parsed for a while: store what is ready
+            if batch:
+                flush()
+            continue
+        if on_note and parsed.encoded is not None:
+            for warning in parsed.warnings:
+                on_note(parsed.path, "warning", warning)
+            if parsed.redacted:
+                on_note(parsed.path, "note", parsed.redacted)
         problems = "; ".join(parsed.problems)
         if parsed.encoded is not None and strict and problems:
             parsed.reason, parsed.encoded = f"read incompletely (--strict): {problems}", None

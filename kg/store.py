@@ -262,6 +262,7 @@ class Store:
         self.path = Path(path) if path is not None else None
         self.read_only = read_only
         self.recovered: list[tuple[str, str | None]] = []  # (file, path) of ingests found cut short, removed
+        self.relinked: list[str] = []  # documents an ingest cut short had stored but not linked, linked at the open
         try:
             if self.path is None:
                 self._s = ox.Store()
@@ -272,7 +273,9 @@ class Store:
                 self._s = ox.Store(str(self.path))
             self.ledger = Ledger(self.path, read_only=read_only)
         except OSError as e:
-            raise StoreError(f"cannot open the store ({e})", file=str(path)) from e
+            from kg.storelock import lock_message
+
+            raise StoreError(lock_message(self.path, e) or f"cannot open the store ({e})", file=str(path)) from e
         except sqlite3.Error as e:
             raise StoreError(f"cannot open the store's ledger ({e})", file=str(path)) from e
         if not read_only:
@@ -448,7 +451,14 @@ class Store:
 
     def _recover(self) -> None:
         """Documents whose ingest was cut short: finished when their graph holds their content, else
-        removed (with the entities graph rebuilt), and listed in :attr:`recovered`."""
+        removed (with the entities graph rebuilt), and listed in :attr:`recovered`; documents stored
+        but not linked (the ingest died before its link stage) are linked, when the link stage is
+        loaded (:data:`DERIVED`), and listed in :attr:`relinked`."""
+        unlinked = self.ledger.unlinked()  # stored by an ingest that died before its link stage
+        if unlinked and DERIVED:
+            self.rebuild_derived({str(iri.document(f)) for f in unlinked})
+            self.ledger.mark_linked(unlinked)
+            self.relinked = unlinked
         cut = self.ledger.interrupted()
         if not cut:
             return

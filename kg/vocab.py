@@ -177,6 +177,7 @@ class BK(DefinedNamespace):
     responsiblePerson: URIRef
     clerk: URIRef
     contactPhone: URIRef
+    personalDataRedacted: URIRef  # how many names and phone numbers were left out of a document's literals
 
     # finding
     checkId: URIRef

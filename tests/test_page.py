@@ -151,7 +151,8 @@ def test_example_question_runs_sorts_and_downloads(page, server, tmp_path):
     assert page.is_visible("#description")
     assert "机关代字" in page.text_content("#description")
     page.click("#run")
-    page.wait_for_function("document.getElementById('status').textContent.startsWith('24 rows')")
+    # predicates are functions: a bare expression is evaluated by eval, which the page's CSP forbids
+    page.wait_for_function("() => document.getElementById('status').textContent.startsWith('24 rows')")
     rows = table(page)
     assert len(rows) == 24 and page.is_hidden("#truncated")
     assert rows[0] == ["晋市审管批", "33,937,100", "3"]  # largest first, as the query orders it
@@ -234,7 +235,7 @@ def test_ask_and_construct(page):
     assert page.is_visible("#turtle") and "justifiedBy" in turtle and "26号" in turtle
     # a CONSTRUCT result draws as a graph too: the policy and its two projects
     page.click("#tab-graph")
-    page.wait_for_function("/\\d+ nodes/.test(document.getElementById('graph-status').textContent)")
+    page.wait_for_function("() => /\\d+ nodes/.test(document.getElementById('graph-status').textContent)")
     assert page.text_content("#graph-status").startswith("3 nodes · 2 edges")
     page.click("#tab-table")
 
@@ -254,7 +255,7 @@ def test_graph_view_draws_and_expands(page):
     page.click("#tab-graph")
     page.evaluate("document.querySelector('.results').scrollIntoView()")  # before the graph settles: cytoscape
     status = page.locator("#graph-status")                               # maps clicks by the container's place
-    page.wait_for_function("/\\d+ nodes/.test(document.getElementById('graph-status').textContent) && !KGGraph.busy")
+    page.wait_for_function("() => /\\d+ nodes/.test(document.getElementById('graph-status').textContent) && !KGGraph.busy")
     # 1 policy + 2 projects + 13 indicators; edges: 13 hasIndicator, 2 justifiedBy, 2 hasBasis
     assert status.text_content() == "16 nodes · 17 edges"
     legend = dict(page.eval_on_selector_all(
@@ -265,7 +266,7 @@ def test_graph_view_draws_and_expands(page):
 
     x, y = _node_at(page, PROJECT)
     page.mouse.click(x, y)
-    page.wait_for_function("KGGraph.cy.nodes().length > 16 && !KGGraph.busy")
+    page.wait_for_function("() => KGGraph.cy.nodes().length > 16 && !KGGraph.busy")
     after = page.evaluate("KGGraph.cy.nodes().length")
     assert after == 27  # its unit, document, fundings, target table and the citations of its bases
     assert status.text_content().startswith(f"{after} nodes")

@@ -38,7 +38,7 @@ def test_watermark_lines_are_marked_not_dropped():
     [
         ("empty.txt", b"  \n", "empty.txt: the file is empty"),
         ("scan.txt", b"\x89PNG\r\n\x1a\n\x00\x00", "scan.txt: binary content, not text (is it a PDF or an image with the wrong extension?)"),
-        ("latin.txt", "café".encode("utf-16"), "latin.txt: binary content, not text (is it a PDF or an image with the wrong extension?)"),
+        ("noise.txt", b"\x00\x01\x02\x03" * 10, "noise.txt: binary content, not text (is it a PDF or an image with the wrong extension?)"),
         ("sheet.xlsx", b"PK", "sheet.xlsx: unsupported file type .xlsx; expected one of .md, .pdf, .text, .txt"),
     ],
 )

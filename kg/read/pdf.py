@@ -35,6 +35,7 @@ from kg.errors import ReadError
 from kg.model import Line, SourceDoc
 from kg.read.aligned import Carry, TableRow, read_tables
 from kg.read.layout import AlignSettings, Band, bands, segments
+from kg.read.limits import check_pages, encrypted
 from kg.read.text import clean_cell, clean_name
 
 _NUMBER = re.compile(r"^[-−]?[\d,，]*\d(?:\.\d+)?%?$")
@@ -328,9 +329,10 @@ def _repeated_pages(pages: list[list[_Item]]) -> list[int]:
 
 # ---------------------------------------------------------------- the document
 
-def read_pdf(path: str | Path, settings: PdfSettings = DEFAULT, data: bytes | None = None) -> SourceDoc:
+def read_pdf(path: str | Path, settings: PdfSettings = DEFAULT, data: bytes | None = None, limits=None) -> SourceDoc:
     """Read a PDF (or its bytes, ``data``, under its path) into lines; a file pdfplumber cannot open is a
-    :class:`ReadError`. The bytes read are the bytes parsed and hashed."""
+    :class:`ReadError`, and so is one over ``limits`` (:mod:`kg.read.limits`: pages). The bytes read are
+    the bytes parsed and hashed."""
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
 
@@ -347,6 +349,7 @@ def read_pdf(path: str | Path, settings: PdfSettings = DEFAULT, data: bytes | No
     carry = None
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            check_pages(p.name, len(pdf.pages), limits)
             for page in pdf.pages:
                 items, carry, orphans = read_page(page, settings, carry)
                 if orphans and pages:
@@ -357,6 +360,8 @@ def read_pdf(path: str | Path, settings: PdfSettings = DEFAULT, data: bytes | No
     except (PDFSyntaxError, ValueError, TypeError, KeyError) as e:
         raise ReadError(f"a damaged PDF pdfplumber cannot read ({type(e).__name__}: {e})", file=p.name) from e
     except Exception as e:  # pdfminer raises many private types for broken files
+        if encrypted(e):
+            raise ReadError(encrypted(e), file=p.name) from e
         if type(e).__module__.startswith(("pdfminer", "pdfplumber")):
             raise ReadError(f"a damaged PDF pdfplumber cannot read ({type(e).__name__})", file=p.name) from e
         raise

@@ -61,16 +61,10 @@ def clean_name(text: str) -> str:
 
 
 def decode(data: bytes, name: str) -> str:
-    if not data.strip():
-        raise ReadError("the file is empty", file=name)
-    if b"\x00" in data[:4096]:
-        raise ReadError("binary content, not text (is it a PDF or an image with the wrong extension?)", file=name)
-    for enc in ENCODINGS:
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise ReadError("not valid UTF-8 or GB18030 text", file=name)
+    """A text file's bytes → its text: UTF-8, UTF-16, UTF-32 or GB18030 (:func:`kg.read.hygiene.decode`)."""
+    from kg.read.hygiene import decode as decode_text
+
+    return decode_text(data, name)
 
 
 def _watermarks(texts: list[str]) -> set[str]:

@@ -16,10 +16,11 @@ Routes (every error is a one-line ``text/plain`` message; every request is logge
 ``GET /api/queries``       the example questions of ``queries/*.rq`` as JSON
 =========================  ==============================================================================
 
-Status codes: 400 malformed query, update, SERVICE, bad parameter; 404 unknown path or IRI; 405 other
-methods; 406 no acceptable format; 413 body over 1 MiB; 415 unreadable POST body; 502 the endpoint behind
-``kg serve --endpoint`` failed; 503 time limit exceeded or every worker busy; 500 anything else (details in
-the server log).
+Status codes: 400 malformed query, update, SERVICE, bad parameter; 403 a Host header that does not
+name this server (:mod:`kg.serve.security`); 404 unknown path or IRI; 405 other methods; 406 no
+acceptable format; 413 body over 1 MiB; 415 unreadable POST body; 502 the endpoint behind
+``kg serve --endpoint`` failed; 503 time limit exceeded, memory limit exceeded (the worker ended), too
+many slow queries at once, or every worker busy; 500 anything else (details in the server log).
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ from kg.resources import missing_vendor, page_dir, queries_dir, vendor_dir
 from kg.serve import protocol, resource
 from kg.serve.guard import Refused
 from kg.serve.protocol import CONTENT_TYPES, GRAPH_OFFERS, HTML_OFFERS, RESULT_OFFERS, HttpError
-from kg.serve.runner import Busy, QueryTimeout, Runner
+from kg.serve import security
+from kg.serve.runner import Busy, QueryTimeout, Runner, WorkerDied
 
 PAGE = page_dir()
 VENDOR = vendor_dir()
@@ -53,7 +55,8 @@ STATIC_TYPES = {
     ".svg": "image/svg+xml", ".png": "image/png", ".ico": "image/x-icon", ".woff2": "font/woff2",
     ".txt": "text/plain; charset=utf-8",
 }
-CORS = [("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers", "X-KG-Truncated")]
+#: with an allowed origin's Access-Control-Allow-Origin (kg.serve.security.cors, added to every answer)
+CORS = [("Access-Control-Expose-Headers", "X-KG-Truncated")]
 
 Response = tuple[str, list[tuple[str, str]], bytes]
 
@@ -71,8 +74,11 @@ def not_found(message: str) -> Response:
 class App:
     """The WSGI application: routes requests, runs queries through a :class:`Runner`."""
 
-    def __init__(self, runner: Runner, log: Callable[[str], None] | None = None):
+    def __init__(self, runner: Runner, log: Callable[[str], None] | None = None,
+                 hosts: tuple[str, ...] = security.LOOPBACK, origins: tuple[str, ...] = ()):
         self.runner = runner
+        self.hosts = tuple(h.lower().strip("[]") for h in hosts)
+        self.origins = tuple(origins)
         self.log = log or (lambda line: print(line, file=sys.stderr, flush=True))
         self._queries: bytes | None = None
         self._void: dict[tuple[str, str], bytes] = {}
@@ -85,11 +91,16 @@ class App:
     def __call__(self, environ, start_response):
         t0 = time.perf_counter()
         try:
-            status, headers, body = self.route(environ)
+            if security.allowed_host(environ.get("HTTP_HOST"), self.hosts):
+                status, headers, body = self.route(environ)
+            else:  # DNS rebinding: a page of another site sending us requests under its own name
+                status, headers, body = text("403 Forbidden", f"this server does not answer for the host "
+                                             f"{environ.get('HTTP_HOST') or '(none)'!r} (kg serve --allow-host)")
         except Exception:  # the server must answer and keep going; the log gets the traceback
             self.log(traceback.format_exc().rstrip())
             status, headers, body = text("500 Internal Server Error", "internal error (see the server log)")
-        headers = [*headers, ("Content-Length", str(len(body))), ("X-Content-Type-Options", "nosniff")]
+        headers = [*headers, *security.cors(environ.get("HTTP_ORIGIN"), self.origins), *security.HEADERS,
+                   ("Content-Length", str(len(body))), ("X-Content-Type-Options", "nosniff")]
         start_response(status, headers)
         method = environ.get("REQUEST_METHOD", "")
         uri = environ.get("REQUEST_URI") or environ.get("PATH_INFO", "")
@@ -131,6 +142,8 @@ class App:
         except Refused as e:
             return text("400 Bad Request", e.message, CORS)
         except QueryTimeout as e:
+            return text("503 Service Unavailable", e.message, CORS)
+        except WorkerDied as e:
             return text("503 Service Unavailable", e.message, CORS)
         except Busy as e:
             return text("503 Service Unavailable", e.message, [*CORS, ("Retry-After", "5")])
@@ -319,7 +332,9 @@ def query_file(path: Path) -> dict[str, str]:
 
 
 def make_app(store_dir: str | Path, timeout: float = 10.0, max_rows: int | None = 10000, workers: int = 2,
-             log: Callable[[str], None] | None = None, endpoint: str | None = None) -> App:
+             log: Callable[[str], None] | None = None, endpoint: str | None = None, memory: int | None = None,
+             reserve: int = 1, slow_after: float = 0.5, hosts: tuple[str, ...] = security.LOOPBACK,
+             origins: tuple[str, ...] = ()) -> App:
     """The WSGI application over the store at ``store_dir``, its query workers started (each opens the
     store read-only), or over the SPARQL endpoint ``endpoint`` (each worker forwards to it). Raises
     StoreError when there is no store there, or the endpoint does not answer as budget-kg needs
@@ -327,9 +342,10 @@ def make_app(store_dir: str | Path, timeout: float = 10.0, max_rows: int | None 
     store_dir = Path(store_dir)
     if endpoint is None and not store_dir.is_dir():
         raise StoreError("no store here; run `kg ingest --store DIR PATH…` first", file=str(store_dir))
-    runner = Runner(store_dir, workers=workers, timeout=timeout, max_rows=max_rows, endpoint=endpoint)
+    runner = Runner(store_dir, workers=workers, timeout=timeout, max_rows=max_rows, endpoint=endpoint,
+                    memory=memory, reserve=reserve, slow_after=slow_after)
     runner.start()
-    app = App(runner, log)
+    app = App(runner, log, hosts=hosts, origins=origins)
     why = missing_vendor()
     if why is not None:  # /sparql works; the page at / would have no editor
         app.log(f"warning: {why}; the query page at / cannot work without them")

@@ -1,0 +1,151 @@
+"""Parsing documents in worker processes, each document within its time and memory limits.
+
+``kg ingest`` parses in ``jobs`` processes while it writes the store. Each worker:
+
+- dies with the ingest (:func:`kg.procs.die_with_parent`): after a ``kill -9`` of ``kg ingest`` no
+  worker, fork server or resource tracker is left (workers are started directly, ``spawn``, talk
+  through a pipe each, and hold no semaphore, so no resource tracker is started);
+- parses one document at a time, under a cap on its data memory (:attr:`Limits.memory`); a document
+  still parsing after :attr:`Limits.seconds` has its worker killed and replaced, and fails with one line;
+  a worker that dies (past its memory limit, killed) fails the document it held, and is replaced.
+
+Results come back as they are ready, not in the order of the files, so a big document never holds
+the others back; when nothing is ready for :data:`TICK` seconds, ``None`` comes back instead, so the
+caller can store what it holds meanwhile.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import time
+from collections import deque
+from collections.abc import Iterator
+from multiprocessing.connection import wait
+from pathlib import Path
+
+from kg.errors import KgError
+from kg.procs import cap_memory, die_with_parent, ended
+from kg.read.limits import Limits, memory_limit, time_limit
+
+#: seconds without a result after which the caller is handed ``None`` (to store what it has)
+TICK = 0.5
+#: seconds a new worker may take to start (import the pipeline)
+START_LIMIT = 120.0
+
+
+def worker_main(conn, parent: int, keep_personal: bool, limits: Limits) -> None:
+    """A worker's life: die with ``parent``, cap memory, import the pipeline, say "ready", then parse
+    each path it is sent until the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the ingest's to handle
+    die_with_parent(parent)
+    from kg.extract.nlp.pipeline import load_pipeline
+    from kg.pipeline import parse_file
+
+    load_pipeline()  # built before the first document, so that its time is not the document's
+    cap_memory(limits.memory)
+    conn.send("ready")
+    while True:
+        try:
+            path = conn.recv()
+        except (EOFError, OSError):
+            return
+        conn.send(parse_file(Path(path), keep_personal, limits=limits))
+
+
+class _Worker:
+    def __init__(self, ctx, keep_personal: bool, limits: Limits):
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=worker_main, args=(child, os.getpid(), keep_personal, limits),
+                                   daemon=True, name="kg-ingest-worker")
+        self.process.start()
+        child.close()
+        self.ready = False
+        self.started = time.monotonic()
+        self.path: Path | None = None  # the document it parses
+        self.since = 0.0
+
+    def give(self, path: Path) -> None:
+        self.path, self.since = path, time.monotonic()
+        self.conn.send(str(path))
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+def parsed(files: list[Path], jobs: int, keep_personal: bool, limits: Limits) -> Iterator:
+    """Parse ``files`` in ``jobs`` worker processes: yields each :class:`kg.pipeline.Parsed` when it is
+    ready, or None after :data:`TICK` seconds without one. Must run in the thread that consumes it
+    until the end (workers die with the thread that started them)."""
+    from kg.pipeline import Parsed
+
+    todo = deque(files)
+    ctx = multiprocessing.get_context("spawn")
+    workers = [_Worker(ctx, keep_personal, limits) for _ in range(max(1, min(jobs, len(files))))]
+    left = len(files)
+    try:
+        while left:
+            for w in workers:
+                if w.ready and w.path is None and todo:
+                    w.give(todo.popleft())
+            deadline = _next_deadline(workers, limits)
+            ready = wait([w.conn for w in workers] + [w.process.sentinel for w in workers],
+                         timeout=max(0.0, min(TICK, deadline - time.monotonic())))
+            now = time.monotonic()
+            got = False
+            for i, w in enumerate(list(workers)):
+                if w.conn in ready:
+                    try:
+                        message = w.conn.recv()
+                    except (EOFError, OSError):
+                        message = None
+                    if message == "ready":
+                        w.ready = True
+                        continue
+                    if message is not None:
+                        w.path = None
+                        left -= 1
+                        got = True
+                        yield message
+                        continue
+                if w.process.sentinel in ready or (w.conn in ready and not w.process.is_alive()):
+                    w.process.join(1)
+                    cause = ended(w.process.exitcode, limits.memory)
+                    failed = w.path
+                    workers[i] = _replace(w, ctx, keep_personal, limits)
+                    if failed is None:
+                        if not w.ready:
+                            raise KgError(f"a parsing worker {cause} while starting")
+                        continue
+                    left -= 1
+                    got = True
+                    yield Parsed(failed, reason=memory_limit(cause))
+                elif w.path is not None and limits.seconds and now - w.since > limits.seconds:
+                    failed = w.path
+                    workers[i] = _replace(w, ctx, keep_personal, limits)
+                    left -= 1
+                    got = True
+                    yield Parsed(failed, reason=time_limit(failed.name, limits.seconds))
+                elif not w.ready and now - w.started > START_LIMIT:
+                    raise KgError(f"a parsing worker did not start within {START_LIMIT:g} s")
+            if not got and not ready:
+                yield None
+    finally:
+        for w in workers:
+            w.stop()
+
+
+def _replace(w: _Worker, ctx, keep_personal: bool, limits: Limits) -> _Worker:
+    w.stop()
+    return _Worker(ctx, keep_personal, limits)
+
+
+def _next_deadline(workers: list[_Worker], limits: Limits) -> float:
+    if not limits.seconds:
+        return time.monotonic() + TICK
+    busy = [w.since + limits.seconds for w in workers if w.path is not None]
+    return min(busy, default=time.monotonic() + TICK) + 0.01
