@@ -78,7 +78,7 @@ class Sampler(threading.Thread):
         self.peak_tree = 0  # KiB, the whole tree at one time
         self.hwm: dict[int, int] = {}  # pid → VmHWM, KiB
         self.cpu: dict[int, float] = {}  # pid → CPU seconds, last seen
-        self.depth: dict[int, int] = {}  # 1: a child of the writer (forkserver, resource tracker), 2: a worker
+        self.depth: dict[int, int] = {}  # pid → depth under the writer (1: its child)
 
     def run(self) -> None:
         me = os.getpid()
@@ -105,7 +105,9 @@ class Sampler(threading.Thread):
             self.peak_tree = max(self.peak_tree, total)
 
     def workers(self) -> list[int]:
-        return [p for p, d in self.depth.items() if d >= 2]
+        """The processes under the writer: kg.parsepool starts its workers itself (``spawn``), so
+        they are its children (depth 1), and a worker's own children are counted with it."""
+        return [p for p, d in self.depth.items() if d >= 1]
 
 
 def store_size(path: Path) -> tuple[int, int]:
