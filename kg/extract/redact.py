@@ -129,8 +129,17 @@ def literal(term: Node, found: set, keep_personal: bool = False) -> Node:
 
 
 def redact_triples(triples: Iterable[tuple], found: set, keep_personal: bool = False) -> list[tuple]:
-    """The triples with their literals as :func:`literal` makes them; counts into ``found``."""
-    return [(s, p, literal(o, found, keep_personal)) for s, p, o in triples]
+    """The triples with their literals as :func:`literal` makes them; counts into ``found``. A
+    document repeats its literals (labels, snippets, units): each is read once."""
+    seen: dict[Node, Node] = {}
+
+    def clean(term: Node) -> Node:
+        out = seen.get(term)
+        if out is None:
+            out = seen[term] = literal(term, found, keep_personal)
+        return out
+
+    return [(s, p, clean(o)) for s, p, o in triples]
 
 
 def people(found: set) -> int:
