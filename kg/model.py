@@ -353,6 +353,7 @@ class NarrativeFact:
     as_of: datetime.date | None = None  # 截至 YYYY年M月D日
     budget_kind: str | None = None  # "年初" / "全年" for a completion rate
     note: str | None = None  # how it was read (e.g. a percentage printed without %)
+    over: str | None = None  # a share's denominator as printed ("本年支出合计")
     base: int | None = None
     change: int | None = None
     numerator: int | None = None
