@@ -354,12 +354,14 @@ class NarrativeFact:
     budget_kind: str | None = None  # "年初" / "全年" for a completion rate
     note: str | None = None  # how it was read (e.g. a percentage printed without %)
     over: str | None = None  # a share's denominator as printed ("本年支出合计")
+    over_topic: str | None = None  # … and its topic
     base: int | None = None
     change: int | None = None
     numerator: int | None = None
     denominator: int | None = None
     budget: int | None = None
     final: int | None = None
+    prior: int | None = None  # the compared year's figure ("2025年当年预算执行数为…")
 
 
 @dataclass

@@ -425,12 +425,13 @@ class Store:
             self._s.remove_graph(g)
         self.rebuild_entities()
 
-    def load_reference(self, graph: URIRef, path: Path) -> int:
-        """Replace a reference graph (ontology, code lists) with a Turtle file's content."""
+    def load_reference(self, graph: URIRef, path: Path, *more: Path) -> int:
+        """Replace a reference graph (ontology, code lists) with the content of one or more Turtle files."""
         self._writable()
         g = ox.NamedNode(str(graph))
         self._s.update(f"DROP SILENT GRAPH <{graph}>")
-        self._s.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=g)
+        for p in (path, *more):
+            self._s.load(path=str(p), format=ox.RdfFormat.TURTLE, to_graph=g)
         return sum(1 for _ in self._s.quads_for_pattern(None, None, None, g))
 
     def flush(self) -> None:

@@ -89,7 +89,7 @@ def test_schemes(g):
 
 def test_every_concept_has_labels_and_exactly_one_scheme(g):
     concepts = set(g.subjects(RDF.type, SKOS.Concept))
-    assert len(concepts) == 12 + 6 + 5 + 68 + 4 + 28  # … and the 28 topics of the narrative's figures
+    assert len(concepts) == 12 + 6 + 5 + 68 + 4 + 33  # … and the 33 topics of the narrative's figures
     for c in concepts:
         assert str(c).startswith(str(ID) + "concept/"), c
         assert sorted(o.language or "" for o in g.objects(c, SKOS.prefLabel)) == ["", "en"], c  # Chinese untagged

@@ -83,7 +83,7 @@ def narrative_facts(
             offsets = [o for o, _ in where]
             for m in _SENTENCE.finditer(text):
                 sentence = m.group(0)
-                if not re.search(r"\d", sentence):
+                if not re.search(r"\d|决算", sentence):
                     # a sentence without a figure still sets the topic a numbered item's figures are about
                     if not _ITEM.match(sentence) and "（类）" not in sentence and "(类)" not in sentence:
                         continue
@@ -96,7 +96,7 @@ def narrative_facts(
                     line = where[max(0, bisect_right(offsets, at) - 1)][1]
                     placed.append((line, sentence.strip(), sec.title))
     out = [_fact(f, file, *p) for f, p in zip(ctx.facts, placed)]
-    resolve_functional(out, budget_lines)
+    resolve_functional(out, budget_lines, {id(o): f.code for o, f in zip(out, ctx.facts) if f.code})
     return out
 
 
@@ -105,8 +105,9 @@ def _fact(f: FoundFact, file: str, line: Line, sentence: str, section: str) -> N
     return NarrativeFact(
         topic=f.topic, label=f.label, role=f.role, span=line.span(file, snippet), section=section, value=f.value,
         unit=f.unit, printed_unit=f.printed_unit, half=f.half, word=f.word, names=f.names, year=f.year,
-        compared_year=f.compared_year, as_of=f.as_of, budget_kind=f.budget_kind, note=f.note, over=f.over,
+        compared_year=f.compared_year, as_of=f.as_of, budget_kind=f.budget_kind, note=f.note, over=f.over, over_topic=f.over_topic,
         base=f.base, change=f.change, numerator=f.numerator, denominator=f.denominator, budget=f.budget, final=f.final,
+        prior=f.prior,
     )
 
 
@@ -117,9 +118,10 @@ def _squeeze(s: str) -> str:
     return codelists.normalise(s)
 
 
-def resolve_functional(facts: list[NarrativeFact], budget_lines: list[BudgetLine]) -> None:
+def resolve_functional(facts: list[NarrativeFact], budget_lines: list[BudgetLine], printed_codes: dict | None = None) -> None:
     """Give each functional fact its code (see the module docstring); a chain resolved once is resolved for
     every fact printed with it."""
+    printed_codes = printed_codes or {}
     printed: dict[str, dict[str, str]] = {}  # parent code ("" for the 类) → normalised name → code, as the tables print
     general: dict[str, Decimal] = {}  # code → 合计 of the 一般公共预算 table (else of the expenditure table)
     for b in budget_lines:
@@ -144,6 +146,8 @@ def resolve_functional(facts: list[NarrativeFact], budget_lines: list[BudgetLine
         f.code, note = done[f.label]
         if note:
             f.note = note
+        if printed_codes.get(id(f)):  # the code the document prints beside the names wins
+            f.code = printed_codes[id(f)]
 
 
 def _child(parent: str | None, name: str, printed: dict[str, dict[str, str]]) -> str | None:

@@ -54,7 +54,7 @@ if not Doc.has_extension("fact_context"):
 # ---------------------------------------------------------------- percentages, counts, dates
 
 _PERCENT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*[%％]")
-_BARE_RATE = re.compile(r"(?:增长|下降|上升|降低)\s*(\d+\.\d+)(?=\s*(?:[。；;，,]|$))")
+_BARE_RATE = re.compile(r"(?:增长|下降|上升|降低|增幅|降幅)\s*(\d+\.\d+)(?=\s*(?:[。；;，,]|$))")
 
 
 def find_percents(text: str) -> Iterable[tuple[int, int]]:
@@ -160,9 +160,9 @@ def _topic_regex(items: tuple[tuple[str, str], ...]) -> tuple[re.Pattern, tuple[
 
 
 _CHAIN = re.compile(
-    r"(?P<c>[\u4e00-\u9fff]{2,20})\s*[（(]\s*类\s*[）)]"
-    r"(?:\s*(?P<k>[\u4e00-\u9fff（）()、]{2,30}?)\s*[（(]\s*款\s*[）)])?"
-    r"(?:\s*(?P<x>[\u4e00-\u9fff（）()、]{2,40}?)\s*[（(]\s*项\s*[）)])?"
+    r"(?P<c>[\u4e00-\u9fff]{2,20})\s*[（(]\s*(?P<cc>\d{3})?\s*类\s*[）)]"
+    r"(?:\s*(?P<k>[\u4e00-\u9fff（）()、]{2,30}?)\s*[（(]\s*(?P<kc>\d{2})?\s*款\s*[）)])?"
+    r"(?:\s*(?P<x>[\u4e00-\u9fff（）()、]{2,40}?)\s*[（(]\s*(?P<xc>\d{2})?\s*项\s*[）)])?"
 )
 
 
@@ -182,7 +182,11 @@ def find_topics(text: str, wordings: dict[str, list[str]], classes: Iterable[str
             if c.endswith(name) and c != name:
                 start, c = m.start("c") + len(c) - len(name), name
                 break
-        out.append((start, m.end(), "FUNC", "|".join([c, m.group("k") or "", m.group("x") or ""]).rstrip("|")))
+        key = "|".join([c, m.group("k") or "", m.group("x") or ""]).rstrip("|")
+        codes = "".join(g for g in (m.group("cc"), m.group("kc") if m.group("k") else None, m.group("xc") if m.group("x") else None) if g)
+        if m.group("cc") and len(codes) in (3, 5, 7):
+            key += "#" + codes  # the code printed with the names ("公共安全支出（204类）司法（06款）…")
+        out.append((start, m.end(), "FUNC", key))
     items = tuple((k, w) for k, ws in wordings.items() for w in ws) + tuple(("@" + c, c) for c in classes)
     rx, keys = _topic_regex(items)
     for m in rx.finditer(text):
@@ -190,6 +194,10 @@ def find_topics(text: str, wordings: dict[str, list[str]], classes: Iterable[str
             continue
         key = keys[int(m.lastgroup[1:])]
         if key.startswith("@"):
+            # a 类 printed by name is a topic only when its figure follows ("一般公共服务支出807.26万元"), not
+            # inside prose ("主要用于其他公共安全支出")
+            if not re.match(r"\s*\d", text[m.end():]) or text[max(0, m.start() - 2):m.start()].endswith("其他"):
+                continue
             out.append((m.start(), m.end(), "FUNC", key[1:]))
         else:
             out.append((m.start(), m.end(), "TOPIC", key))
@@ -206,13 +214,15 @@ _CUES: tuple[tuple[str, re.Pattern], ...] = (
     ("COMPARE", re.compile(
         r"(?:比|较|与|同)\s*(?:(?:\d{4}\s*年度?)|上一?年度?|上年|去年|上一度)\s*(?:同口径)?\s*(?:预算数?|决算数?|支出决算)?\s*(?:相比)?"
         r"|同比")),
+    ("PRIOR", re.compile(r"(?:\d{4}\s*年度?\s*)?(?:当年)?预算执行数\s*(?:为|是)?|上一?年度?(?:预算数|决算数|执行数)\s*(?:为|是)")),
+    ("PLANNED", re.compile(r"\d{4}\s*年度?\s*预算安排(?=\s*\d)")),
     ("BUDGET", re.compile(r"年初\s*预算(?:数)?\s*(?:为|是)?")),
     ("FULLBUDGET", re.compile(r"全年\s*预算(?:数)?\s*(?:为|是)?")),
     ("FINAL", re.compile(r"决算(?:数)?\s*(?:为|是)|决算(?=\s*\d)")),
     ("AMOUNTCUE", re.compile(r"共计金额|涉及(?:项目)?(?:预算)?(?:资金|金额)|涉及一般公共预算当年拨款")),
     ("QITA", re.compile(r"其中\s*[:：]?")),
     ("SHARE", re.compile(r"占(?:比)?")),
-    ("CHANGE", re.compile(r"增加|减少|增长|下降|上升|降低|持平|相同|不变")),
+    ("CHANGE", re.compile(r"增加|减少|增长|下降|上升|降低|增幅|降幅|持平|相同|不变")),
 )
 
 
@@ -234,8 +244,8 @@ def find_cues(text: str) -> list[tuple[int, int, str]]:
 # ---------------------------------------------------------------- assembling
 
 _FLAT = ("持平", "相同", "不变")
-_UP = ("增加", "增长", "上升")
-_DOWN = ("减少", "下降", "降低")
+_UP = ("增加", "增长", "上升", "增幅")
+_DOWN = ("减少", "下降", "降低", "降幅")
 _BOUNDARY = re.compile(r"[，,；;：:]")
 _NUMBER = re.compile(r"\d[\d,，]*(?:\.\d+)?")
 
@@ -256,18 +266,21 @@ class FoundFact:
     half: Decimal | None = None
     word: str | None = None
     names: tuple[str, ...] = ()
+    code: str | None = None  # a functional code printed with the names
     year: int | None = None
     compared_year: int | None = None
     as_of: datetime.date | None = None
     budget_kind: str | None = None
     note: str | None = None
     over: str | None = None  # a share's denominator as printed (its topic's label)
+    over_topic: str | None = None  # … and its topic
     base: int | None = None
     change: int | None = None
     numerator: int | None = None
     denominator: int | None = None
     budget: int | None = None
     final: int | None = None
+    prior: int | None = None  # the compared year's figure a rate is of ("2025年当年预算执行数为…")
 
 
 @dataclass
@@ -379,12 +392,14 @@ def assemble_facts(text: str, ents: list[tuple[str, int, int, str]], ctx: Contex
     change_word: str | None = None
     change_fact: int | None = None  # index of the last change fact in this sentence
     year: int | None = None  # the year the sentence is about, when it opens with one
+    last_figure: int | None = None  # the figure a share (占 X%) is of: the last one stated, if it had a topic
     pos = 0
 
     def topic_of(label: str, s: int, e: int, key: str) -> FoundFact:
         if label == "FUNC":
-            names = tuple(n for n in key.split("|"))
-            return FoundFact(s, e, "functional", text[s:e], "topic", names=names)
+            chain, _, printed_code = key.partition("#")
+            names = tuple(n for n in chain.split("|"))
+            return FoundFact(s, e, "functional", text[s:e], "topic", names=names, code=printed_code or None)
         return FoundFact(s, e, key, text[s:e], "topic")
 
     def emit(template: FoundFact, s: int, e: int, role: str, **kw) -> int:
@@ -395,11 +410,12 @@ def assemble_facts(text: str, ents: list[tuple[str, int, int, str]], ctx: Contex
         return any(a <= x < b for x in bounds)
 
     def close_clause() -> None:
-        nonlocal clause_topic, pending, change_word, share_denominator
+        nonlocal clause_topic, pending, change_word, share_denominator, since_qita
         if change_word in _FLAT and change_target is not None:
             emit(change_target, pos, pos, "change", value=Decimal(0), unit="元", word=change_word,
                  compared_year=None if compare_year == "prev" else compare_year,
                  base=ctx.figure(_key(change_target)))
+            since_qita = 0
         clause_topic = False
         if pending not in ("SHARE", "COMPLETE"):
             pending = None
@@ -435,7 +451,7 @@ def assemble_facts(text: str, ents: list[tuple[str, int, int, str]], ctx: Contex
         if label == "QITA":
             group_head, since_qita = current, 0
             continue
-        if label in ("BUDGET", "FULLBUDGET", "FINAL") or (label == "AMOUNTCUE" and segment_topic):
+        if label in ("BUDGET", "FULLBUDGET", "FINAL", "PRIOR", "PLANNED") or (label == "AMOUNTCUE" and segment_topic):
             pending = label
             continue
         if label == "SHARE":
@@ -465,13 +481,16 @@ def assemble_facts(text: str, ents: list[tuple[str, int, int, str]], ctx: Contex
             w = text[s:e]
             word = next((x for x in ("基本持平", "持平", "大于", "小于", "等于", "超过", "低于", "高于") if x in w), None)
             k = _key(current)
-            emit(current, s, e, "comparison", word=word, budget=ctx.last("budget", k) if ctx.last("budget", k) is not None
-                 else ctx.last("fullBudget", k), final=ctx.last("final", k))
+            full = ctx.last("fullBudget", k)  # 预算数: the 全年 one when the text states it, else the 年初 one
+            emit(current, s, e, "comparison", word=word, budget=full if full is not None else ctx.last("budget", k),
+                 final=ctx.last("final", k))
             continue
         if label == "MONEY":
             money = _money(text[s:e])
             if money is None:
                 continue
+            if group_head is not None and change_word is None:
+                since_qita += 1
             yuan, unit, printed, half = money
             if change_word is not None and change_word not in _FLAT and change_target is not None:
                 change_fact = emit(change_target, s, e, "change", value=yuan, unit=unit, printed_unit=printed, half=half,
@@ -480,17 +499,18 @@ def assemble_facts(text: str, ents: list[tuple[str, int, int, str]], ctx: Contex
                 since_qita = 0
                 change_word = None
                 continue
+            last_figure = None
             if current is None:
                 continue
-            if pending in ("BUDGET", "FULLBUDGET", "FINAL"):
-                role = {"BUDGET": "budget", "FULLBUDGET": "fullBudget", "FINAL": "final"}[pending]
-                emit(current, s, e, role, value=yuan, unit=unit, printed_unit=printed, half=half)
+            if pending in ("BUDGET", "FULLBUDGET", "FINAL", "PRIOR", "PLANNED"):
+                role = {"BUDGET": "budget", "FULLBUDGET": "fullBudget", "FINAL": "final", "PRIOR": "prior",
+                        "PLANNED": "amount"}[pending]
+                i = emit(current, s, e, role, value=yuan, unit=unit, printed_unit=printed, half=half)
+                last_figure = i if role == "final" else None
                 pending = None
                 continue
             if pending == "AMOUNTCUE" or clause_topic:
-                emit(current, s, e, "amount", value=yuan, unit=unit, printed_unit=printed, half=half)
-                if group_head is not None:
-                    since_qita += 1
+                last_figure = emit(current, s, e, "amount", value=yuan, unit=unit, printed_unit=printed, half=half)
                 pending = None if pending == "AMOUNTCUE" else pending
                 clause_topic = False  # one figure per topic mention
             continue
@@ -503,12 +523,14 @@ def assemble_facts(text: str, ents: list[tuple[str, int, int, str]], ctx: Contex
                 k = _key(change_target)
                 emit(change_target, s, e, "changeRate", value=value, unit="%", printed_unit="%", half=half,
                      word=change_word, note=note, compared_year=None if compare_year == "prev" else compare_year,
-                     change=change_fact, base=ctx.figure(k))
+                     change=change_fact, base=ctx.figure(k), prior=ctx.last("prior", k))
                 change_word = None
                 continue
             if pending == "SHARE" and current is not None:
-                numerator = ctx.figure(_key(current))
-                if numerator is None or numerator < first:
+                numerator = last_figure if last_figure is not None else (
+                    ctx.figure(_key(current)) if current is head else None)
+                if numerator is None or numerator < first and current is not head:
+                    pending = None
                     continue
                 if share_denominator is not None:
                     denominator = ctx.figure(_key(share_denominator))
@@ -520,7 +542,8 @@ def assemble_facts(text: str, ents: list[tuple[str, int, int, str]], ctx: Contex
                     denominator, over = None, None
                 emit(current, s, e, "share", value=value, unit="%", printed_unit="%", half=half, note=note,
                      numerator=numerator, denominator=denominator,
-                     names=current.names, over=None if over is None else over.label)
+                     names=current.names, over=None if over is None else over.label,
+                     over_topic=None if over is None else over.topic)
                 pending = None
                 continue
             if pending == "COMPLETE" and current is not None:
