@@ -191,7 +191,7 @@ def labels(scheme: str) -> dict[str, list[str]]:
     for the concepts of ``scheme``.
 
     >>> labels("narrative-topic")["income-total"]
-    ['本年收入合计', '本年收入']
+    ['本年收入合计', '本年收入', '本年收入预算']
     """
     return _scheme_labels(str(ontology_dir() / CODELISTS_FILE), scheme)
 

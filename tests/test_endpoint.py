@@ -153,7 +153,7 @@ def test_kg_audit_reports_the_same_and_stores_nothing(pushed):
 def test_audit_over_an_endpoint_cannot_write(both):
     _, remote = both
     report = audit(remote, write=False)
-    assert len(report.findings) == 41 and report.graphs == []
+    assert len(report.findings) == 45 and report.graphs == []
 
 
 def test_kg_viz_draws_the_same(pushed, both, tmp_path):
