@@ -35,10 +35,13 @@ from rdflib.namespace import RDF, SKOS
 from kg.errors import KgError
 from kg.vocab import ID_IRI
 
-__all__ = ["CODELISTS_FILE", "ontology_dir", "read_table", "normalise", "schemes", "concept", "economic_code", "known",
-           "parent", "label"]
+__all__ = [
+    "CODELISTS_FILE", "FUNCTIONAL_FILE", "ontology_dir", "read_table", "normalise", "schemes", "concept", "economic_code",
+    "parent", "label", "labels", "functional_name", "functional_code", "functional_codes",
+]
 
 CODELISTS_FILE = "codelists.ttl"
+FUNCTIONAL_FILE = "functional.ttl"  # the national functional classification (id:scheme/functional)
 SCHEME_BASE = ID_IRI + "scheme/"
 _LOOKUP_LABELS = (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
 _SPACE = re.compile(r"\s+")
@@ -123,7 +126,7 @@ def schemes() -> list[str]:
     """The names of the code lists, e.g. "economic" for ``id:scheme/economic``.
 
     >>> schemes()
-    ['admin-level', 'budget-item', 'budget-phase', 'budget-type', 'economic', 'functional', 'funding-level', 'income', 'indicator-category']
+    ['admin-level', 'budget-item', 'budget-phase', 'budget-type', 'economic', 'functional', 'funding-level', 'income', 'indicator-category', 'narrative-topic']
     """
     return sorted(_index().by_label)
 
@@ -140,7 +143,7 @@ def concept(scheme: str, label: str) -> URIRef | None:
     >>> concept("economics", "基本工资")
     Traceback (most recent call last):
     ...
-    ValueError: unknown code list 'economics'; known: admin-level, budget-item, budget-phase, budget-type, economic, functional, funding-level, income, indicator-category
+    ValueError: unknown code list 'economics'; known: admin-level, budget-item, budget-phase, budget-type, economic, functional, funding-level, income, indicator-category, narrative-topic
     """
     index = _index()
     table = index.by_label.get(scheme)
@@ -191,3 +194,76 @@ def label(c: URIRef, lang: str = "zh") -> str:
         return _index().pref[c][lang]
     except KeyError:
         raise KeyError(f"no prefLabel@{lang} for <{c}>") from None
+
+
+def labels(scheme: str) -> dict[str, list[str]]:
+    """Concept key (the last segment of its IRI) → every label of it (preferred, alternative, hidden; Chinese),
+    for the concepts of ``scheme``.
+
+    >>> labels("narrative-topic")["income-total"]
+    ['本年收入合计', '本年收入', '本年收入预算']
+    """
+    return _scheme_labels(str(ontology_dir() / CODELISTS_FILE), scheme)
+
+
+@lru_cache(maxsize=8)
+def _scheme_labels(path: str, scheme: str) -> dict[str, list[str]]:
+    g = read_table(Path(path), "code lists")
+    s = URIRef(SCHEME_BASE + scheme)
+    out: dict[str, list[str]] = {}
+    for c in sorted(g.subjects(SKOS.inScheme, s)):
+        key = str(c).rstrip("/").rsplit("/", 1)[-1]
+        out[key] = [str(lit) for prop in _LOOKUP_LABELS for lit in sorted(g.objects(c, prop))
+                    if isinstance(lit, Literal) and not lit.language]
+    return out
+
+
+@dataclass(frozen=True)
+class _Functional:
+    names: dict[str, str]  # code → national name
+    children: dict[str | None, dict[str, str]]  # parent code (None for the 类) → normalised name → code
+
+
+@lru_cache(maxsize=4)
+def _load_functional(path: str) -> _Functional:
+    g = read_table(Path(path), "the functional classification")
+    names: dict[str, str] = {}
+    children: dict[str | None, dict[str, str]] = {}
+    for c in g.subjects(RDF.type, SKOS.Concept):
+        code = g.value(c, SKOS.notation)
+        name = g.value(c, SKOS.prefLabel)
+        if code is None or name is None:
+            continue
+        code, name = str(code), str(name)
+        names[code] = name
+        children.setdefault(code[:-2] if len(code) > 3 else None, {})[normalise(name)] = code
+    return _Functional(names, children)
+
+
+def _functional() -> _Functional:
+    return _load_functional(str(ontology_dir() / FUNCTIONAL_FILE))
+
+
+def functional_name(code: str) -> str | None:
+    """The national name of a functional classification code, or None when the list lacks it.
+
+    >>> functional_name("2010350"), functional_name("221"), functional_name("2999999")
+    ('事业运行', '住房保障支出', None)
+    """
+    return _functional().names.get(code)
+
+
+def functional_code(name: str, parent: str | None = None) -> str | None:
+    """The code of the 类 named ``name`` (``parent`` None), or of the 款 or 项 so named under ``parent``.
+
+    >>> functional_code("一般公共服务支出"), functional_code("财政事务", "201"), functional_code("行政运行", "20106")
+    ('201', '20106', '2010601')
+    >>> functional_code("一般公共预算服务支出") is None
+    True
+    """
+    return _functional().children.get(parent, {}).get(normalise(name))
+
+
+def functional_codes() -> dict[str, str]:
+    """Every code of the national list → its name."""
+    return dict(_functional().names)

@@ -324,6 +324,68 @@ class Finding:
 
 
 @dataclass
+class NarrativeFact:
+    """One figure (or word) the 说明 part states, with what it is about and how it relates to the others.
+
+    ``role`` says what the figure is: "amount" (the year's figure of the topic), "change" (the increase or
+    decrease against a year, signed by ``word``), "changeRate" (that change in %), "share" (占 X%),
+    "budget" / "fullBudget" / "final" (年初预算, 全年预算, 支出决算), "completion" (完成…预算的 X%),
+    "count" (N 个, 辆, 台（套）), "comparison" (a word comparing the 决算 with the 预算: 大于, 小于, 等于, 持平)
+    or "asOf" (截至 a date). ``value`` is yuan for money, percentage points for a percentage, the number for a
+    count; ``half`` is half the last printed place of it (the rounding a printed figure carries), in the
+    same unit. The links (``base``, ``change``, ``numerator``, ``denominator``, ``budget``, ``final``) are
+    indices into the document's list of facts.
+    """
+
+    topic: str | None  # key of a concept of id:scheme/narrative-topic ("total", "basic", "functional" …)
+    label: str  # the topic as printed ("一般公共服务支出（类）", "收入支出总计")
+    role: str
+    span: Span
+    section: str = ""
+    value: Decimal | None = None
+    unit: str = ""  # 元, %, 个, 辆 …: the unit of ``value``
+    printed_unit: str = ""  # as printed: 万元, 元, %, 个 …
+    half: Decimal | None = None
+    word: str | None = None  # 增加 / 减少 / 持平 / 大于 / 小于 / 等于 / 基本持平 …
+    code: str | None = None  # the functional code of a functional topic, when resolved
+    names: tuple[str, ...] = ()  # a functional topic's names as printed: (类, 款, 项)
+    year: int | None = None  # the year the statement is about ("2024年度收入支出总计")
+    compared_year: int | None = None  # the year it is compared with ("与2023年度相比")
+    as_of: datetime.date | None = None  # 截至 YYYY年M月D日
+    budget_kind: str | None = None  # "年初" / "全年" for a completion rate
+    note: str | None = None  # how it was read (e.g. a percentage printed without %)
+    over: str | None = None  # a share's denominator as printed ("本年支出合计")
+    over_topic: str | None = None  # … and its topic
+    base: int | None = None
+    change: int | None = None
+    numerator: int | None = None
+    denominator: int | None = None
+    budget: int | None = None
+    final: int | None = None
+    prior: int | None = None  # the compared year's figure ("2025年当年预算执行数为…")
+
+
+@dataclass
+class Heading:
+    """A heading as printed (a part, a section, a contents entry), with the years it states."""
+
+    text: str
+    kind: str  # "part" | "section" | "contents"
+    span: Span
+    years: tuple[int, ...] = ()  # every year it prints (a truncated one, "202 年度", as printed)
+
+
+@dataclass
+class UnitMention:
+    """A name the document gives its unit where it names itself: a heading, a table's 单位名称, the subject
+    of a 说明 sentence."""
+
+    name: str
+    where: str  # "heading" | "table" | "narrative"
+    span: Span
+
+
+@dataclass
 class ListedTable:
     """One table the document's contents (目录) list, and what became of it.
 
@@ -390,6 +452,9 @@ class Extraction:
     catalogue: list[CatalogueItem] = field(default_factory=list)  # purchase-of-services catalogue items it prints
     follows_catalogues: list[tuple[str, Span]] = field(default_factory=list)  # catalogue documents the unit follows
     completeness: Completeness | None = None  # how completely it was read, against its own contents
+    facts: list[NarrativeFact] = field(default_factory=list)  # every figure of the 说明 part, related
+    headings: list[Heading] = field(default_factory=list)  # parts, sections and contents entries, with their years
+    unit_mentions: list[UnitMention] = field(default_factory=list)  # where the document names its unit
 
 
 # ---------------------------------------------------------------- embedded documents, catalogue

@@ -30,7 +30,9 @@ from kg.extract.document import document_info, subunit_names, unit_info
 from kg.extract.embedded_docs import embedded_documents
 from kg.extract.kpi import merge_continued, merge_tables, parse_kpi
 from kg.extract.matching import ROUNDING, amount_evidence, best_amount, best_name, match, name_similarity, score
+from kg.extract.mentions import headings, unit_mentions
 from kg.extract.narrative import narrative_lines, projects_with_targets
+from kg.extract.narrative_facts import narrative_facts, narrative_sections
 from kg.extract.project_pages import page_findings, parse_project_page
 from kg.extract.projects import project_rows
 from kg.extract.redact import people, redact_triples, summary as redaction_summary
@@ -130,6 +132,9 @@ def extract(source: SourceDoc, keep_personal: bool = False) -> Extraction:
     ex.findings = amount_findings(projects) + page_findings(projects) + unmatched + arithmetic_findings(lines, tables)
     ex.embedded, ex.catalogue = embedded_documents(file, embedded), catalogue_items(file, embedded)
     ex.follows_catalogues = followed_catalogues(file, secs, skip)
+    ex.facts = narrative_facts(file, secs, skip, lines)
+    ex.headings = headings(file, secs, contents.entries)
+    ex.unit_mentions = unit_mentions(file, secs, tables, narrative_sections(secs))
     skip |= {l.no for l in source.lines[toc_start:toc_end]}
     ex.completeness = account(
         file, contents, tables, lines, rows, source.lines[toc_end:], kpi_tables=len(blocks),
@@ -284,12 +289,13 @@ class IngestReport:
         )
 
 
-def reference_files() -> dict[str, Path]:
-    """Graph IRI → Turtle file of the reference data: the ontology, the static code lists, the issuer
-    table and the law table."""
+def reference_files() -> dict[str, tuple[Path, ...]]:
+    """Graph IRI → Turtle files of the reference data: the ontology, the code lists (the national
+    functional classification with them), the issuer table and the law table."""
     d = ontology_dir()  # the folder of ontology/*.ttl
-    graphs = {iri.ONTOLOGY: "budget-kg.ttl", iri.CODELISTS: "codelists.ttl", iri.ISSUERS: "issuers.ttl", iri.LAWS: "laws.ttl"}
-    return {str(g): d / name for g, name in graphs.items()}
+    graphs = {iri.ONTOLOGY: ("budget-kg.ttl",), iri.CODELISTS: ("codelists.ttl", "functional.ttl"),
+              iri.ISSUERS: ("issuers.ttl",), iri.LAWS: ("laws.ttl",)}
+    return {str(g): tuple(d / name for name in names) for g, names in graphs.items()}
 
 
 class Clock:
@@ -313,7 +319,7 @@ class Clock:
 
 def load_reference_data(store: Store) -> int:
     """(Re)load the reference data into their graphs."""
-    return sum(store.load_reference(URIRef(g), path) for g, path in reference_files().items())
+    return sum(store.load_reference(URIRef(g), *paths) for g, paths in reference_files().items())
 
 
 @dataclass

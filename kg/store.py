@@ -154,11 +154,11 @@ def encode(
 
 
 def document_answers(
-    enc: Encoded, queries: dict[str, tuple[str, str]], reference: dict[str, Path] | None = None,
+    enc: Encoded, queries: dict[str, tuple[str, str]], reference: dict[str, tuple[Path, ...]] | None = None,
 ) -> list[tuple[str, str, int, str]]:
     """One document's part of each answer in ``queries`` (name → (SPARQL, key variable)), asked of
     the document's own graphs and contribution, with the ``reference`` graphs (graph IRI → Turtle
-    file: the ontology and code lists every store holds), in an in-memory store (a few milliseconds,
+    files: the ontology and code lists every store holds), in an in-memory store (a few milliseconds,
     in the worker). A query qualifies when its answer over the store is the union of these parts: no
     row joins facts that only another document states (``trace-policy.rq``, ``project-indicators.rq``).
     The ledger keeps the parts by the key's IRI, so that the trace reads the rows of one policy
@@ -193,16 +193,17 @@ def _predicates(sparql: str) -> frozenset[str]:
 
 
 #: in-memory stores holding the reference graphs, one per set of them (one in a worker process)
-_SCRATCH: dict[tuple[tuple[str, str], ...], ox.Store] = {}
+_SCRATCH: dict[tuple, ox.Store] = {}
 
 
-def _scratch(reference: dict[str, Path]) -> ox.Store:
-    key = tuple(sorted((g, str(p)) for g, p in reference.items()))
+def _scratch(reference: dict[str, tuple[Path, ...]]) -> ox.Store:
+    key = tuple(sorted((g, tuple(map(str, paths))) for g, paths in reference.items()))
     mem = _SCRATCH.get(key)
     if mem is None:
         mem = _SCRATCH[key] = ox.Store()
-        for g, path in reference.items():
-            mem.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(g)))
+        for g, paths in reference.items():
+            for path in paths:
+                mem.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(g)))
     return mem
 
 
@@ -508,8 +509,8 @@ class Store:
             self._s.remove_graph(g)
         self.rebuild_entities()
 
-    def load_reference(self, graph: URIRef, path: Path) -> int:
-        """Replace a reference graph (ontology, code lists) with a Turtle file's content."""
+    def load_reference(self, graph: URIRef, path: Path, *more: Path) -> int:
+        """Replace a reference graph (ontology, code lists) with the content of one or more Turtle files."""
         self._writable()
         if not Path(path).is_file():
             from kg.resources import MissingResource
@@ -518,7 +519,8 @@ class Store:
                                   file=str(path))
         g = ox.NamedNode(str(graph))
         self._s.update(f"DROP SILENT GRAPH <{graph}>")
-        self._s.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=g)
+        for p in (path, *more):
+            self._s.load(path=str(p), format=ox.RdfFormat.TURTLE, to_graph=g)
         return sum(1 for _ in self._s.quads_for_pattern(None, None, None, g))
 
     def flush(self) -> None:

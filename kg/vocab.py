@@ -53,6 +53,41 @@ class BK(DefinedNamespace):
     BlockingRecord: URIRef
     BudgetItem: URIRef
 
+    # the narrative's figures, headings, unit names
+    NarrativeFact: URIRef
+    Heading: URIRef
+    UnitMention: URIRef
+    statesFact: URIRef
+    hasHeading: URIRef
+    hasUnitMention: URIRef
+    topic: URIRef
+    topicLabel: URIRef
+    factRole: URIRef
+    value: URIRef
+    valueUnit: URIRef
+    printedUnit: URIRef
+    halfUnit: URIRef
+    statedWord: URIRef
+    statedYear: URIRef
+    comparedYear: URIRef
+    asOfDate: URIRef
+    budgetKind: URIRef
+    baseFact: URIRef
+    changeFact: URIRef
+    numeratorFact: URIRef
+    denominatorFact: URIRef
+    shareOfTopic: URIRef
+    budgetFact: URIRef
+    finalFact: URIRef
+    priorFact: URIRef
+    aboutClassification: URIRef
+    printedClassName: URIRef
+    printedSectionName: URIRef
+    printedItemName: URIRef
+    narrativeSection: URIRef
+    headingKind: URIRef
+    mentionPlace: URIRef
+
     # document
     sourceFile: URIRef
     fiscalYear: URIRef

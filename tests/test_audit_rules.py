@@ -52,9 +52,17 @@ def findings(rows: list[dict], doc: str | None = None) -> set[tuple]:
 # ---------------------------------------------------------------- the rule files
 
 
+#: the checks of issue 17 (the narrative, years, names, codes): tests/test_audit_narrative.py
+NARRATIVE_CHECK_IDS = {
+    "narrative-figure-vs-table", "narrative-percentages", "narrative-change-words", "completion-of-zero-budget",
+    "stated-years", "unit-name-consistent", "functional-code-name", "functional-code-known", "declared-project-count",
+    "empty-table-with-narrative-figures", "money-unit-slip", "rounding-difference",
+}
+
+
 def test_the_checks_of_issue_5_exist():
-    assert set(RULE) == CHECK_IDS
-    assert {p.stem for p in RULES.glob("*.rq")} == CHECK_IDS
+    assert set(RULE) == CHECK_IDS | NARRATIVE_CHECK_IDS
+    assert {p.stem for p in RULES.glob("*.rq")} == CHECK_IDS | NARRATIVE_CHECK_IDS
 
 
 @pytest.mark.parametrize("rid", sorted(CHECK_IDS))
@@ -180,10 +188,12 @@ EDIT_FINDINGS: dict[str, dict[str, set[tuple]]] = {
     "balance": {
         "table-income-equals-expenditure": {(D(4417100), D(4407100))},
         "table-total-row": {(D(4407100), D(4417100))},  # 收入总计 = 本年收入合计 + 上年结转
+        "narrative-figure-vs-table": {(D(4417100), D(4407100))},  # the 说明's 收入预算合计 440.71 万元
     },
     "total-row": {
         "table-total-row": {(D(21000), D(22000))},
         "table-sources-sum": {(D(21000), D(22000))},
+        "narrative-figure-vs-table": {(D(22000), D(21000))},  # the 说明's “三公”经费预算 2.10 万元
     },
     "functional": {
         "cross-functional-lines": {(D(118800), D(119800))},  # 2210201 基本支出: 11.88 vs 11.98
@@ -199,6 +209,7 @@ EDIT_FINDINGS: dict[str, dict[str, set[tuple]]] = {
         "cross-three-public": {(D(3000), D(5000))},  # 30217 公务接待费 0.30 vs 三公 0.50
         "table-sources-sum": {(D(3000), D(5000))},
         "table-total-row": {(D(23000), D(21000))},
+        "narrative-figure-vs-table": {(D(5000), D(3000))},  # the 说明's 公务接待费 0.30 万元
     },
     "admin-running": {
         "cross-admin-running": {(D(180100), D(181000))},  # 公用经费 18.01 vs 机关运行经费 18.10
@@ -209,7 +220,8 @@ EDIT_FINDINGS: dict[str, dict[str, set[tuple]]] = {
     "narrative-admin": {"narrative-vs-tables": {(D(180100), D(181000))}},
     "procurement": {"narrative-procurement-parts": {(D(2050300), D(2053000))}},
     "kpi-amount": {"project-kpi-amount": {(D(1285000), D(1258000))}},
-    "no-kpi": {"project-without-kpi": {(None, None)}},
+    "no-kpi": {"project-without-kpi": {(None, None)},
+               "declared-project-count": {(D(3), 4)}},  # 纳入绩效目标管理的二级项目 3 against 4 rows
     "cost-target": {"cost-target-vs-budget": {(D(1285000), D(1258000))}},
     "targets-stated": {},
     "targets-count": {"declared-targets-count": {(4, 3)}},
@@ -241,7 +253,7 @@ def test_an_edited_copy_fails_exactly_the_checks_it_should(edited_rows, edit):
 
 
 def test_every_check_is_failed_by_some_edited_copy():
-    assert {rid for f in EDIT_FINDINGS.values() for rid in f} == CHECK_IDS
+    assert {rid for f in EDIT_FINDINGS.values() for rid in f} - NARRATIVE_CHECK_IDS == CHECK_IDS
 
 
 @pytest.mark.parametrize("edit, rid, fact", [
@@ -487,17 +499,17 @@ def test_the_audit_runner_loads_the_rules_and_finds_what_the_stand_in_finds(edit
     """kg.audit (written at the same time) reads every rule file and, on the edited copies, keeps the rows
     the stand-in keeps."""
     kg_audit = pytest.importorskip("kg.audit")
-    checks = kg_audit.load_checks(RULES)
+    checks = [c for c in kg_audit.load_checks(RULES) if c.id in CHECK_IDS]
     assert {c.id for c in checks} == CHECK_IDS
     assert {c.id: c.severity for c in checks} == {rid: RULE[rid].severity for rid in CHECK_IDS}
     report = kg_audit.audit(edited_rows["_store"], checks, write=False)
-    runner = {(f.check.id, f.doc, f.expected, f.actual) for f in report.findings}
+    runner = {(f.check.id, f.doc, f.expected, f.actual) for f in report.findings if f.check.id in CHECK_IDS}
 
     def number(x):
         return None if x is None else D(x)
 
     mine = {
         (rid, doc_iri(e.file), number(r["expected"]), number(r["actual"]))
-        for e in EDITS for rid, rows in edited_rows[e.name].items() for r in rows if is_finding(r)
+        for e in EDITS for rid, rows in edited_rows[e.name].items() for r in rows if is_finding(r) and rid in CHECK_IDS
     }
     assert runner == mine

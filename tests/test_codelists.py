@@ -16,7 +16,7 @@ from kg.vocab import ID
 
 CODELISTS = Path(__file__).resolve().parents[1] / "ontology" / "codelists.ttl"
 SCHEMES = ("indicator-category", "budget-type", "funding-level", "functional", "income", "economic", "admin-level",
-           "budget-phase", "budget-item")
+           "budget-phase", "budget-item", "narrative-topic")
 
 LEVEL2 = {
     "quantity": "output", "quality": "output", "timeliness": "output", "cost": "output",
@@ -90,7 +90,7 @@ def test_schemes(g):
 
 def test_every_concept_has_labels_and_exactly_one_scheme(g):
     concepts = set(g.subjects(RDF.type, SKOS.Concept))
-    assert len(concepts) == 12 + 6 + 5 + 68 + 4 + 2  # … admin levels, budget phases
+    assert len(concepts) == 12 + 6 + 5 + 68 + 4 + 2 + 33  # … admin levels, budget phases, the 33 topics of the narrative's figures
     for c in concepts:
         assert str(c).startswith(str(ID) + "concept/"), c
         assert sorted(o.language or "" for o in g.objects(c, SKOS.prefLabel)) == ["", "en"], c  # Chinese untagged

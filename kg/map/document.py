@@ -23,6 +23,7 @@ from kg.extract.indicators import l2_canonical
 from kg.map.completeness import map_completeness
 from kg.map.embedded import map_embedded
 from kg.map.graphs import Mapped, Out
+from kg.map.narrative import map_narrative
 from kg.map.policies import map_bases, map_citation
 from kg.model import BudgetLine, Extraction, Indicator, Project
 from kg.vocab import BK, DCTERMS, ID_IRI, ORG, PROV, QB, RDF, RDFS, SKOS
@@ -148,6 +149,7 @@ def map_extraction(ex: Extraction) -> Mapped:
     map_embedded(ex, d, out, shared)  # policy documents it reproduces, their catalogue; catalogues the unit follows
     if ex.completeness is not None:
         map_completeness(out, d, ex.completeness, tables)
+    map_narrative(out, d, ex)  # the 说明's facts, the headings, the names the document gives its unit
 
     # findings
     for n, f in enumerate(ex.findings, start=1):
@@ -338,10 +340,14 @@ def _budget_line(out: Out, shared: Out, d: URIRef, node: URIRef, table: URIRef, 
         out.add(node, BK.isTotal, True)
     out.add(node, BK.governmentEconomicName, line.gov_economic_name)
     concept = None
-    if line.code and line.scheme in ("functional", "income"):
+    if line.code and line.scheme == "functional" and codelists.functional_name(line.code) is not None:
+        concept = iri.functional(line.code)  # a code of the national list (ontology/functional.ttl): described there
+    elif line.code and line.scheme in ("functional", "income"):
         make = iri.functional if line.scheme == "functional" else iri.income
         concept = make(line.code)
         scheme = iri.scheme(line.scheme)
+        if line.scheme == "functional":
+            shared.add(concept, SKOS.editorialNote, "not in the national list budget-kg carries (ontology/functional.ttl): named as the documents print it")
         shared.add(concept, RDF.type, SKOS.Concept)
         shared.add(concept, PROV.wasDerivedFrom, d)
         shared.add(concept, SKOS.inScheme, scheme)

@@ -1,4 +1,5 @@
-"""Load the policy-reference pipeline from its configuration (``config.cfg`` beside this file).
+"""Load the pipelines from their configurations (``config.cfg``: policy references; ``narrative.cfg``: the
+figures of the 说明 part), package data of ``kg.extract.nlp``.
 
 >>> nlp = load_pipeline()
 >>> nlp.pipe_names
@@ -17,11 +18,13 @@ from spacy.language import Language
 from spacy.util import load_config, load_model_from_config
 
 import kg.extract.nlp.components  # noqa: F401  (registers the bk_* factories)
+import kg.extract.nlp.facts  # noqa: F401  (registers the narrative factories)
 from kg.errors import KgError
 
-__all__ = ["DEFAULT_CONFIG", "load_pipeline"]
+__all__ = ["DEFAULT_CONFIG", "NARRATIVE_CONFIG", "load_pipeline", "load_narrative_pipeline"]
 
 DEFAULT_CONFIG = Path(str(files("kg.extract.nlp") / "config.cfg"))
+NARRATIVE_CONFIG = "narrative.cfg"  # a resource of the package kg.extract.nlp
 
 
 def load_pipeline(config_path: str | Path | None = None) -> Language:
@@ -40,3 +43,10 @@ def _build(path: Path) -> Language:
     if not path.is_file():
         raise KgError("pipeline configuration not found", file=str(path))
     return load_model_from_config(load_config(path), auto_fill=True, validate=True)
+
+
+@lru_cache(maxsize=1)
+def load_narrative_pipeline() -> Language:
+    """The narrative-facts pipeline of ``narrative.cfg`` (built once)."""
+    with resources.as_file(resources.files("kg.extract.nlp") / NARRATIVE_CONFIG) as path:
+        return _build(Path(path))
