@@ -417,7 +417,7 @@ def _kpi_tables(doc: Doc) -> list[str]:
         out += [f"项目概况\t\t{p.overview}\t\t\t\t\t", f"立项依据\t\t{p.basis}\t\t\t\t\t",
                 f"项目设立必要性\t\t{p.stem.rstrip('费')}是本单位履行职责的必要保障，需持续安排资金。\t\t\t\t\t",
                 f"保证项目实施的制度、措施\t\t{p.measures}\t\t\t\t\t",
-                f"项目实施计划\t\t年初制定实施方案，按季度推进，年底组织验收并据此结算。\t\t\t\t\t",
+                "项目实施计划\t\t年初制定实施方案，按季度推进，年底组织验收并据此结算。\t\t\t\t\t",
                 "实施期目标\t\t\t\t年度目标\t\t\t",
                 f"总体目标\t\t保障{p.stem.rstrip('费')}相关工作按期完成，服务质量稳步提高。\t\t\t\t"
                 f"{doc.year}年按计划完成{p.stem.rstrip('费')}相关工作。\t"]

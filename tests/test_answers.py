@@ -1,10 +1,8 @@
 """The store's index of per-document answers (kg.queries.INDEXED): the trace read from it is the
 trace the queries give, and a store without it (made before it) is asked the queries instead."""
 
-import shutil
 import sqlite3
 
-import pytest
 
 from kg.ledger import FILE_NAME
 from kg.pipeline import ingest

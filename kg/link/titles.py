@@ -45,7 +45,7 @@ from kg.link.blocking import candidate_pairs, prefix
 from kg.link.common import ENTITIES, LAWS, LINKS, ONTOLOGY, kind_of, pairs_of, relink, rests, score, select, values
 from kg.link.records import TITLE, lookup, record_triples, rewrite
 from kg.store import Store, Triple
-from kg.vocab import BK, PROV, RDFS
+from kg.vocab import BK, RDFS
 
 THRESHOLD = 0.85
 MIN_CHARS = 4

@@ -41,7 +41,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract.nlp.components import _add_ents, find_amounts
+from kg.extract.nlp.components import _add_ents
 from kg.money import parse_amount, to_yuan
 
 __all__ = ["FoundFact", "Context", "assemble_facts", "find_percents", "find_counts", "find_dates", "find_topics", "find_cues"]

@@ -11,7 +11,7 @@ figures of the 说明 part), package data of ``kg.extract.nlp``.
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib.resources import files
+from importlib.resources import as_file, files
 from pathlib import Path
 
 from spacy.language import Language
@@ -48,5 +48,5 @@ def _build(path: Path) -> Language:
 @lru_cache(maxsize=1)
 def load_narrative_pipeline() -> Language:
     """The narrative-facts pipeline of ``narrative.cfg`` (built once)."""
-    with resources.as_file(resources.files("kg.extract.nlp") / NARRATIVE_CONFIG) as path:
+    with as_file(files("kg.extract.nlp") / NARRATIVE_CONFIG) as path:
         return _build(Path(path))
