@@ -160,7 +160,7 @@ def ingest(store: Path, jobs: int, paths: list[Path], timeout: float, log: Path)
 def ask(store: Path, qfile: Path, args, work: Path, n: int) -> dict:
     """Each of our questions in a process of its own (stopped after --query-timeout), then all of rdflib's in one."""
     base = [sys.executable, str(HERE / "scale_query.py"), str(store), str(qfile), "--repeat", str(args.repeat),
-            "--budget", str(args.budget), "--rdflib-max", str(args.rdflib_max)]
+            "--budget", str(args.budget), "--rdflib-max", str(args.rdflib_max), "--every-limit", str(args.every_limit)]
     out: dict = {"ours": {}, "rdflib": {}, "labels": {}, "notes": [], "query_timeout": args.query_timeout}
     for key in QUESTIONS + (("every",) if args.every else ()):
         objs, why = run_lines(base + ["--engine", "ours", "--only", key], args.query_timeout, work / f"query-{n}-{key}.log")
@@ -364,6 +364,7 @@ def main() -> None:
     ap.add_argument("--query-timeout", type=float, default=600, help="stop one of our questions after this many seconds")
     ap.add_argument("--rdflib-max", type=int, default=6_000_000, help="skip rdflib above this many quads")
     ap.add_argument("--every", action="store_true", help="also ask every query of queries/ unbound, on both engines")
+    ap.add_argument("--every-limit", type=float, default=120, help="stop one of queries/ on rdflib after this many seconds")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--workdir", type=Path, default=None, help="where corpora and stores go (default: a temporary folder)")
     ap.add_argument("--keep", action="store_true", help="keep corpora and stores")
