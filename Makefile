@@ -53,7 +53,7 @@ bench: $(STAMP)
 
 # the scale benchmark on generated corpora (bench/scale.py): about half an hour, so not part of `make bench`;
 # add a size with e.g. `make bench-scale SCALE_ARGS='--sizes 10000 --jobs 2'`
-SCALE_ARGS ?= --sizes 100,1000 --jobs 1,2 --pdf 10
+SCALE_ARGS ?= --sizes 100,1000 --jobs 1,2 --every --every-limit 30 --rdflib-max 800000
 bench-scale: $(STAMP)
 	$(BIN)/python bench/scale.py $(SCALE_ARGS)
 

@@ -570,9 +570,7 @@ class Store:
 
     def select(self, sparql: str, **subs: Node) -> list[dict[str, object]]:
         """SELECT rows as dicts of Python values (str, int, Decimal; IRIs as str)."""
-        res = self.query(sparql, substitutions=subs)
-        names = [v.value for v in res.variables]
-        return [dict(zip(names, map(py, sol))) for sol in res]
+        return solutions(self.query(sparql, substitutions=subs))
 
     def indexed(self, query: str, keys: Iterable[str]) -> list[dict[str, object]] | None:
         """The rows of the indexed answer ``query`` (see :func:`document_answers`) whose key is one of
@@ -585,14 +583,7 @@ class Store:
     def result(self, sparql: str, substitutions: dict[str, Node] | None = None, rows=None):
         """Any query's answer as Python values: SELECT → ``rows(list of dicts, columns)`` (a plain
         list of dicts when ``rows`` is None), ASK → bool, CONSTRUCT / DESCRIBE → Turtle text."""
-        res = self.query(sparql, substitutions=substitutions)
-        if isinstance(res, ox.QueryBoolean):
-            return bool(res)
-        if isinstance(res, ox.QueryTriples):
-            return res.serialize(format=ox.RdfFormat.TURTLE).decode("utf-8")
-        names = [v.value for v in res.variables]
-        dicts = [{n: py(sol[n]) for n in names} for sol in res]
-        return rows(dicts, names) if rows else dicts
+        return answer(self.query(sparql, substitutions=substitutions), rows)
 
     def count(self, graph: URIRef) -> int:
         """Triples in one graph (or in a document's contribution, :func:`contribution_source`)."""
@@ -712,6 +703,23 @@ def bind(sparql: str, values: dict[str, Node]) -> str:
 
     head = " ".join(f"VALUES ?{name.lstrip('?$')} {{ {terms(v)} }}" for name, v in values.items())
     return sparql[:at + 1] + " " + head + sparql[at + 1:]
+
+
+def solutions(res) -> list[dict[str, object]]:
+    """SELECT solutions (pyoxigraph's, from the store or an endpoint) as dicts of Python values."""
+    names = [v.value for v in res.variables]
+    return [dict(zip(names, map(py, sol))) for sol in res]
+
+
+def answer(res, rows=None):
+    """Any query's answer as Python values: SELECT → ``rows(list of dicts, columns)`` (a plain list of
+    dicts when ``rows`` is None), ASK → bool, CONSTRUCT / DESCRIBE → Turtle text."""
+    if isinstance(res, ox.QueryBoolean):
+        return bool(res)
+    if isinstance(res, ox.QueryTriples):
+        return res.serialize(format=ox.RdfFormat.TURTLE).decode("utf-8")
+    dicts = solutions(res)
+    return rows(dicts, [v.value for v in res.variables]) if rows else dicts
 
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -21,7 +21,7 @@ from kg import iri
 from kg.dataset import Dataset, from_query
 from kg.errors import QueryError
 from kg.remote.http import TIMEOUT, RemoteError, check_url, public, request
-from kg.store import bind, py
+from kg.store import answer, bind, solutions
 from kg.vocab import PREFIXES
 
 ONTOLOGY = "https://w3id.org/budget-kg/ontology"
@@ -125,19 +125,10 @@ class RemoteStore:
                           "not SPARQL results or RDF: is it a SPARQL query endpoint?")
 
     def select(self, sparql: str, **subs: Node) -> list[dict[str, object]]:
-        res = self.query(sparql, substitutions=subs)
-        names = [v.value for v in res.variables]
-        return [{n: py(sol[n]) for n in names} for sol in res]
+        return solutions(self.query(sparql, substitutions=subs))
 
     def result(self, sparql: str, substitutions: dict[str, Node] | None = None, rows=None):
-        res = self.query(sparql, substitutions=substitutions)
-        if isinstance(res, ox.QueryBoolean):
-            return bool(res)
-        if isinstance(res, ox.QueryTriples):
-            return res.serialize(format=ox.RdfFormat.TURTLE).decode("utf-8")
-        names = [v.value for v in res.variables]
-        dicts = [{n: py(sol[n]) for n in names} for sol in res]
-        return rows(dicts, names) if rows else dicts
+        return answer(self.query(sparql, substitutions=substitutions), rows)
 
     def documents(self) -> list[str]:
         """IRIs of the documents: the graphs named by a document that hold its type triple (as every
