@@ -163,24 +163,23 @@ def document_answers(
     row joins facts that only another document states (``trace-policy.rq``, ``project-indicators.rq``).
     The ledger keeps the parts by the key's IRI, so that the trace reads the rows of one policy
     without a join over the store (:meth:`Store.indexed`)."""
-    mem = _scratch(reference or {})
+    wanted = frozenset().union(*(_predicates(q) for q, _ in queries.values()))
     entities = f" <{iri.ENTITIES}> ."
     lines = itertools.chain(enc.nquads.decode("utf-8").split("\n"), (t[:-2] + entities for t in enc.statements))
-    wanted = frozenset().union(*(_predicates(q) for q, _ in queries.values()))
     read = "\n".join(x for x in lines if x.partition(" ")[2].partition(" ")[0] in wanted)  # its predicate
-    mem.load(read.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    # a fresh store for each document: an in-memory Oxigraph keeps every string it has seen, so one
+    # kept for all of them would grow with the corpus
+    mem = ox.Store()
+    refs = tuple(sorted((g, tuple(map(str, paths))) for g, paths in (reference or {}).items()))
+    mem.load(_reference_nquads(refs, wanted) + read.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
     out = []
-    try:
-        for name, (sparql, key) in queries.items():
-            res = mem.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
-            names = [v.value for v in res.variables]
-            for n, sol in enumerate(res):
-                row = dict(zip(names, map(py, sol)))
-                if row.get(key):
-                    out.append((name, row[key], n, json.dumps(row, ensure_ascii=False, default=_json_decimal)))
-    finally:
-        for g in [*enc.graphs, str(iri.ENTITIES)]:
-            mem.remove_graph(ox.NamedNode(g))
+    for name, (sparql, key) in queries.items():
+        res = mem.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
+        names = [v.value for v in res.variables]
+        for n, sol in enumerate(res):
+            row = dict(zip(names, map(py, sol)))
+            if row.get(key):
+                out.append((name, row[key], n, json.dumps(row, ensure_ascii=False, default=_json_decimal)))
     return out
 
 
@@ -192,19 +191,16 @@ def _predicates(sparql: str) -> frozenset[str]:
     return frozenset(names | {f"<{PREFIXES['rdf']}type>"})
 
 
-#: in-memory stores holding the reference graphs, one per set of them (one in a worker process)
-_SCRATCH: dict[tuple, ox.Store] = {}
-
-
-def _scratch(reference: dict[str, tuple[Path, ...]]) -> ox.Store:
-    key = tuple(sorted((g, tuple(map(str, paths))) for g, paths in reference.items()))
-    mem = _SCRATCH.get(key)
-    if mem is None:
-        mem = _SCRATCH[key] = ox.Store()
-        for g, paths in reference.items():
-            for path in paths:
-                mem.load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(g)))
-    return mem
+@functools.lru_cache(maxsize=4)
+def _reference_nquads(reference: tuple[tuple[str, tuple[str, ...]], ...], wanted: frozenset[str]) -> bytes:
+    """The quads of the reference graphs ((graph IRI, Turtle files), …) whose predicate is
+    ``wanted``, as N-Quads: read once in a process."""
+    mem = ox.Store()
+    for g, paths in reference:
+        for path in paths:
+            mem.load(path=path, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(g))
+    lines = [f"{q.subject} {q.predicate} {q.object} {q.graph_name} ." for q in mem if str(q.predicate) in wanted]
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def _json_decimal(value):
