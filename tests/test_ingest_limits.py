@@ -165,7 +165,9 @@ def test_kill_9_of_an_ingest_leaves_no_process_and_a_rerun_gives_the_clean_store
     rng = random.Random(15)
     store = tmp_path / "s"
     for round_ in range(3):  # killed at a random moment of parsing and storing, three times
-        proc = start("ingest", "--jobs", "2", "--store", str(store), str(folder))
+        # --force: every round parses all ten again (a round after a late kill would find them stored and
+        # start no worker), so each kill lands while documents are replaced, the harder case
+        proc = start("ingest", "--jobs", "2", "--force", "--store", str(store), str(folder))
         try:
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline and len(children(proc.pid)) < 2 and proc.poll() is None:
