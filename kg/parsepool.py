@@ -21,7 +21,7 @@ import os
 import signal
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import wait
 from pathlib import Path
 
@@ -35,13 +35,13 @@ TICK = 0.5
 START_LIMIT = 120.0
 
 
-def worker_main(conn, parent: int, keep_personal: bool, limits: Limits) -> None:
+def worker_main(conn, parent: int, keep_personal: bool, limits: Limits, parse_file: Callable) -> None:
     """A worker's life: die with ``parent``, cap memory, import the pipeline, say "ready", then parse
-    each path it is sent until the pipe closes."""
+    each path it is sent with ``parse_file`` (:func:`kg.pipeline.parse_file`, sent by name: the
+    pipeline is imported here, not by this module) until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the ingest's to handle
     die_with_parent(parent)
     from kg.extract.nlp.pipeline import load_pipeline
-    from kg.pipeline import parse_file
 
     load_pipeline()  # built before the first document, so that its time is not the document's
     cap_memory(limits.memory)
@@ -55,9 +55,10 @@ def worker_main(conn, parent: int, keep_personal: bool, limits: Limits) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx, keep_personal: bool, limits: Limits):
+    def __init__(self, ctx, keep_personal: bool, limits: Limits, parse_file: Callable):
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=worker_main, args=(child, os.getpid(), keep_personal, limits),
+        self.parse_file = parse_file
+        self.process = ctx.Process(target=worker_main, args=(child, os.getpid(), keep_personal, limits, parse_file),
                                    daemon=True, name="kg-ingest-worker")
         self.process.start()
         child.close()
@@ -77,15 +78,17 @@ class _Worker:
         self.conn.close()
 
 
-def parsed(files: list[Path], jobs: int, keep_personal: bool, limits: Limits) -> Iterator:
-    """Parse ``files`` in ``jobs`` worker processes: yields each :class:`kg.pipeline.Parsed` when it is
-    ready, or None after :data:`TICK` seconds without one. Must run in the thread that consumes it
-    until the end (workers die with the thread that started them)."""
-    from kg.pipeline import Parsed
+def parsed(files: list[Path], jobs: int, keep_personal: bool, limits: Limits, parse_file: Callable,
+           failure: Callable[..., object]) -> Iterator:
+    """Parse ``files`` in ``jobs`` worker processes with ``parse_file`` (a module-level function: the
+    workers get it by name): yields each document's result when it is ready, ``failure(path,
+    reason=…)`` for one whose worker died or ran past the time limit, or None after :data:`TICK`
+    seconds without one. Must run in the thread that consumes it until the end (workers die with the
+    thread that started them)."""
 
     todo = deque(files)
     ctx = multiprocessing.get_context("spawn")
-    workers = [_Worker(ctx, keep_personal, limits) for _ in range(max(1, min(jobs, len(files))))]
+    workers = [_Worker(ctx, keep_personal, limits, parse_file) for _ in range(max(1, min(jobs, len(files))))]
     left = len(files)
     try:
         while left:
@@ -123,13 +126,13 @@ def parsed(files: list[Path], jobs: int, keep_personal: bool, limits: Limits) ->
                         continue
                     left -= 1
                     got = True
-                    yield Parsed(failed, reason=memory_limit(cause))
+                    yield failure(failed, reason=memory_limit(cause))
                 elif w.path is not None and limits.seconds and now - w.since > limits.seconds:
                     failed = w.path
                     workers[i] = _replace(w, ctx, keep_personal, limits)
                     left -= 1
                     got = True
-                    yield Parsed(failed, reason=time_limit(failed.name, limits.seconds))
+                    yield failure(failed, reason=time_limit(failed.name, limits.seconds))
                 elif not w.ready and now - w.started > START_LIMIT:
                     raise KgError(f"a parsing worker did not start within {START_LIMIT:g} s")
             if not got and not ready:
@@ -141,7 +144,7 @@ def parsed(files: list[Path], jobs: int, keep_personal: bool, limits: Limits) ->
 
 def _replace(w: _Worker, ctx, keep_personal: bool, limits: Limits) -> _Worker:
     w.stop()
-    return _Worker(ctx, keep_personal, limits)
+    return _Worker(ctx, keep_personal, limits, w.parse_file)
 
 
 def _next_deadline(workers: list[_Worker], limits: Limits) -> float:

@@ -395,7 +395,7 @@ def _parsed(files: list[Path], keep_personal: bool, jobs: int, limits: Limits = 
     if limits.isolated or (jobs > 1 and len(files) > 1):
         from kg import parsepool
 
-        yield from parsepool.parsed(files, jobs, keep_personal, limits)
+        yield from parsepool.parsed(files, jobs, keep_personal, limits, parse_file, Parsed)
         return
     yield from (parse_file(f, keep_personal, limits=limits) for f in files)
 
