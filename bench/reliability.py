@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from badcorpus import make  # noqa: E402
+from test_ingest_limits import session  # noqa: E402  (a session's live processes, from /proc)
 from test_ledger import copies, quads  # noqa: E402
 
 from kg.pipeline import ingest  # noqa: E402
@@ -45,20 +46,6 @@ def kg(*args: str) -> tuple[subprocess.CompletedProcess, float]:
     r = subprocess.run([sys.executable, "-m", "kg.cli", *args], env=ENV, capture_output=True, text=True, timeout=1800,
                        start_new_session=True)
     return r, time.perf_counter() - t0
-
-
-def session(sid: int) -> list[int]:
-    out = []
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                stat = (d / "stat").read_text()
-            except OSError:
-                continue
-            fields = stat[stat.rindex(")") + 2:].split()
-            if int(fields[3]) == sid and fields[0] != "Z":
-                out.append(int(d.name))
-    return out
 
 
 def bad_input(tmp: Path) -> None:
