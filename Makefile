@@ -24,7 +24,7 @@ vendor: $(VENDOR_STAMP)
 $(STAMP): pyproject.toml $(VENDOR_STAMP)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,ocr]'
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -102,9 +102,12 @@ def main():
 @click.option("--scheduler", metavar="URL",
               help="Parse on the workers of this Dask scheduler (tcp://HOST:PORT) instead of local processes; "
                    "the store is written here.")
+@click.option("--ocr", type=click.Choice(["never", "auto", "always"]), default="auto", show_default=True,
+              help="Which PDF pages are read by OCR: those with almost no text layer (auto), none, or every page "
+                   "(its text layer ignored). Needs pip install 'budget-kg[ocr]'.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 def ingest(store_dir: Path, keep_personal: bool, jobs: int | None, explain: bool, strict: bool, force: bool,
-           nquads_dir: Path | None, scheduler: str | None, paths: tuple[Path, ...]):
+           nquads_dir: Path | None, scheduler: str | None, ocr: str, paths: tuple[Path, ...]):
     """Parse documents (text or PDF files, or folders) and store their graphs; a document that fails is reported and skipped.
 
     Ingesting a document again replaces its graph and nothing else. A document read incompletely is stored with a
@@ -120,7 +123,7 @@ def ingest(store_dir: Path, keep_personal: bool, jobs: int | None, explain: bool
         err.print(f"[red]error:[/red] no documents under {' '.join(map(str, paths))} (expected .txt, .md or .pdf files)")
         sys.exit(1)
     if explain:
-        _explain(files, keep_personal)
+        _explain(files, keep_personal, ocr)
         return
     try:
         with _cluster(scheduler) as cluster, _open(store_dir, must_exist=False) as store, Progress(
@@ -139,7 +142,8 @@ def ingest(store_dir: Path, keep_personal: bool, jobs: int | None, explain: bool
                 progress.console.print(f"[{colour}]{level}:[/{colour}] {escape(str(path))}: {escape(message)}", highlight=False)
 
             report = run(files, store, keep_personal=keep_personal, on_file=on_file, jobs=jobs or default_jobs(),
-                         on_note=on_note, strict=strict, force=force, parser=cluster.parsed if cluster else None)
+                         on_note=on_note, strict=strict, force=force, parser=cluster.parsed if cluster else None,
+                         ocr=ocr)
             if nquads_dir is not None:
                 from kg.export.bulk import write_nquads
 
@@ -164,14 +168,14 @@ def _cluster(address: str | None):
     return Cluster(address)
 
 
-def _explain(files: list[Path], keep_personal: bool) -> None:
+def _explain(files: list[Path], keep_personal: bool, ocr: str = "auto") -> None:
     from kg.explain import explain
     from kg.pipeline import extract_file
 
     failed = False
     for path in files:
         try:
-            ex = extract_file(path, keep_personal=keep_personal)
+            ex = extract_file(path, keep_personal=keep_personal, ocr=ocr)
         except KgError as e:
             err.print(f"[red]error:[/red] {path}: {e.message}")
             failed = True

@@ -22,6 +22,7 @@ class Span:
     page: int | None = None
     text: str = ""
     box: tuple[float, float, float, float] | None = None  # x0, top, x1, bottom on the PDF page (points)
+    confidence: float | None = None  # OCR's confidence in the text, when the page was read by OCR
 
     @property
     def where(self) -> str:
@@ -43,6 +44,14 @@ class Line:
     page: int | None = None
     noise: bool = False
     box: tuple[float, float, float, float] | None = None  # where on the PDF page (x0, top, x1, bottom)
+    #: a line of a page read by OCR: per cell text, the recogniser's confidence and the other readings
+    #: of a figure whose characters it was unsure of (kg.read.scan.readings)
+    ocr: dict[str, tuple[float, tuple[str, ...]]] | None = None
+
+    @property
+    def confidence(self) -> float | None:
+        """OCR's least confidence in the line's cells (None: not read by OCR)."""
+        return min((c for c, _ in self.ocr.values()), default=None) if self.ocr else None
 
     @property
     def tokens(self) -> list[str]:
@@ -53,7 +62,7 @@ class Line:
         """Where this line is: its page (PDF, with its box) or its line number (text)."""
         text = (self.text if text is None else text).strip()
         if self.page is not None:
-            return Span(file=file, line=None, page=self.page, text=text, box=self.box)
+            return Span(file=file, line=None, page=self.page, text=text, box=self.box, confidence=self.confidence)
         return Span(file=file, line=self.no, text=text)
 
 
@@ -67,6 +76,8 @@ class SourceDoc:
     sha256: str = ""
     pages: int | None = None
     notes: list[str] = field(default_factory=list)  # what the reader set aside (repeated pages, ...)
+    ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR (1-based)
+    ocr_seconds: float = 0.0  # time spent rendering and recognising them
 
 
 # ---------------------------------------------------------------- segment
@@ -193,6 +204,8 @@ class BudgetLine:
     gov_economic_name: str | None = None  # 政府预算支出经济科目名称 beside the 部门 name
     row_index: int = 0
     column_index: int = 0
+    readings: tuple[Decimal, ...] = ()  # other readings OCR allows of the printed figure (yuan)
+    note: str | None = None  # how the figure was arrived at (an OCR reading chosen by its table's arithmetic)
 
 
 @dataclass

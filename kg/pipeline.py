@@ -25,6 +25,7 @@ from kg import iri
 from kg.codelists import ontology_dir
 from kg.errors import KgError, ParseError
 from kg.extract.arithmetic import arithmetic_findings
+from kg.extract.readings import choose_readings, uncertain_figures
 from kg.extract.budget_lines import budget_lines
 from kg.extract.catalogue import catalogue_items, followed_catalogues
 from kg.extract.citations import all_citations
@@ -126,7 +127,9 @@ def extract(source: SourceDoc, keep_personal: bool = False) -> Extraction:
         raise ParseError(
             f"not a budget disclosure: its {len(tables)} table(s) print no figure and it has no projects", file=file
         )
-    ex.findings = amount_findings(projects) + page_findings(projects) + unmatched + arithmetic_findings(lines, tables)
+    chosen = choose_readings(lines, tables)  # figures OCR was unsure of: the reading the sums agree with
+    ex.findings = (amount_findings(projects) + page_findings(projects) + unmatched + arithmetic_findings(lines, tables)
+                   + uncertain_figures(lines, chosen))
     ex.embedded, ex.catalogue = embedded_documents(file, embedded), catalogue_items(file, embedded)
     ex.follows_catalogues = followed_catalogues(file, secs, skip)
     skip |= {l.no for l in source.lines[toc_start:toc_end]}
@@ -244,8 +247,8 @@ def amount_findings(projects: list[Project]) -> list[Finding]:
     return out
 
 
-def extract_file(path: str | Path, keep_personal: bool = False) -> Extraction:
-    return extract(read(path), keep_personal=keep_personal)
+def extract_file(path: str | Path, keep_personal: bool = False, ocr: str = "auto") -> Extraction:
+    return extract(read(path, ocr=ocr), keep_personal=keep_personal)
 
 
 def project_total(ex: Extraction) -> Decimal:
@@ -264,6 +267,8 @@ class IngestReport:
     references: int = 0
     triples: int = 0
     seconds: float = 0.0
+    ocr_pages: int = 0  # pages read by OCR
+    ocr_seconds: float = 0.0  # spent rendering and recognising them (summed over the workers)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     incomplete: list[tuple[str, list[str]]] = field(default_factory=list)  # (file, what is missing), stored
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, the stored file with its content)
@@ -276,9 +281,10 @@ class IngestReport:
         read = f" ({complete} complete, {len(self.incomplete)} incomplete)" if self.documents else ""
         dup = f", {len(self.duplicates)} duplicate(s) stored once" if self.duplicates else ""
         same = f", {self.unchanged} unchanged" if self.unchanged else ""
+        ocr = f"; {self.ocr_pages} pages read by OCR in {self.ocr_seconds:.1f} s" if self.ocr_pages else ""
         return (
             f"{self.documents} documents{read}{bad}{dup}{same}: {self.projects} projects, {self.indicators} indicators, "
-            f"{self.references} policy references, {self.triples} triples in {self.seconds:.1f} s"
+            f"{self.references} policy references, {self.triples} triples in {self.seconds:.1f} s{ocr}"
         )
 
 
@@ -301,13 +307,15 @@ class Parsed:
     references: int = 0
     sha256: str = ""
     problems: list[str] = field(default_factory=list)  # why it was read incompletely
+    ocr_pages: int = 0
+    ocr_seconds: float = 0.0
 
 
-def parse_file(path: Path, keep_personal: bool = False, data: bytes | None = None) -> Parsed:
+def parse_file(path: Path, keep_personal: bool = False, data: bytes | None = None, ocr: str = "auto") -> Parsed:
     """Read, extract, map and encode one document (from ``data``, its bytes, when given: see
-    :func:`kg.read.read`); a failure becomes a reason, never an exception."""
+    :func:`kg.read.read`; ``ocr`` as there); a failure becomes a reason, never an exception."""
     try:
-        ex = extract(read(path, data), keep_personal=keep_personal)
+        ex = extract(read(path, data, ocr=ocr), keep_personal=keep_personal)
         m = map_extraction(ex)
         encoded = encode(m.file, m.graphs(), m.contrib, ex.source.sha256, str(path))
     except KgError as e:
@@ -318,6 +326,7 @@ def parse_file(path: Path, keep_personal: bool = False, data: bytes | None = Non
         path, encoded, projects=len(ex.projects), references=len(ex.references),
         indicators=sum(len(p.kpi.indicators) for p in ex.projects if p.kpi), sha256=ex.source.sha256,
         problems=list(ex.completeness.problems) if ex.completeness else [],
+        ocr_pages=len(ex.source.ocr_pages), ocr_seconds=ex.source.ocr_seconds,
     )
 
 
@@ -325,11 +334,11 @@ def parse_file(path: Path, keep_personal: bool = False, data: bytes | None = Non
 AHEAD = 4
 
 
-def _parsed(files: list[Path], keep_personal: bool, jobs: int) -> Iterator[Parsed]:
+def _parsed(files: list[Path], keep_personal: bool, jobs: int, ocr: str = "auto") -> Iterator[Parsed]:
     """Parse documents in order, in ``jobs`` worker processes when there is more than one; at most
     ``AHEAD`` documents per worker are in flight, so memory does not grow with the corpus."""
     if jobs <= 1 or len(files) <= 1:
-        yield from (parse_file(f, keep_personal) for f in files)
+        yield from (parse_file(f, keep_personal, ocr=ocr) for f in files)
         return
     # forkserver: workers start from a clean process that has imported the pipeline once,
     # not from a fork of this one (which holds the store open and runs its threads)
@@ -340,12 +349,12 @@ def _parsed(files: list[Path], keep_personal: bool, jobs: int) -> Iterator[Parse
         pending: deque = deque()
         todo = iter(files)
         for f in itertools.islice(todo, workers * AHEAD):
-            pending.append((f, pool.submit(parse_file, f, keep_personal)))
+            pending.append((f, pool.submit(parse_file, f, keep_personal, None, ocr)))
         while pending:
             f, fut = pending.popleft()
             nxt = next(todo, None)
             if nxt is not None:
-                pending.append((nxt, pool.submit(parse_file, nxt, keep_personal)))
+                pending.append((nxt, pool.submit(parse_file, nxt, keep_personal, None, ocr)))
             try:
                 yield fut.result()
             except BrokenProcessPool as e:  # a worker died (killed, out of memory): that document fails
@@ -382,6 +391,7 @@ def ingest(
     strict: bool = False,
     force: bool = False,
     parser: Callable[[list[Path], bool], Iterator[Parsed]] | None = None,
+    ocr: str = "auto",
 ) -> IngestReport:
     """Read, extract, map and store every document under ``paths``.
 
@@ -396,6 +406,7 @@ def ingest(
 
     ``parser(files, keep_personal)`` parses elsewhere (e.g. :meth:`kg.cluster.Cluster.parsed`): it
     yields a :class:`Parsed` for each file, in their order; by default ``jobs`` local processes do.
+    ``ocr`` says which PDF pages are read by OCR (:func:`kg.read.read`); the report counts them.
     """
     started = time.perf_counter()
     report = IngestReport()
@@ -440,7 +451,10 @@ def ingest(
                 changed.add(str(iri.document(p.encoded.file)))
         batch.clear()
 
-    parse = parser or (lambda files, kp: _parsed(files, kp, jobs))
+    if parser is None:
+        parse = lambda files, kp: _parsed(files, kp, jobs, ocr)  # noqa: E731
+    else:
+        parse = parser if ocr == "auto" else (lambda files, kp: parser(files, kp, ocr=ocr))  # type: ignore[call-arg]
     t0 = time.perf_counter()
     for parsed in parse(todo, keep_personal):
         waited += time.perf_counter() - t0
@@ -492,6 +506,8 @@ def _stored(report: IngestReport, p: Parsed, reason: str | None, on_file, on_not
         report.indicators += p.indicators
         report.references += p.references
         report.triples += len(p.encoded)
+        report.ocr_pages += p.ocr_pages
+        report.ocr_seconds += p.ocr_seconds
         if p.problems:
             report.incomplete.append((p.path.name, p.problems))
             if on_note:

@@ -213,6 +213,8 @@ class BK(DefinedNamespace):
     lastPage: URIRef
     sourceBox: URIRef
     pageCount: URIRef
+    ocrPage: URIRef
+    ocrConfidence: URIRef
     sourceText: URIRef
 
 

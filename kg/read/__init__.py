@@ -12,11 +12,13 @@ PDF_SUFFIXES = {".pdf"}
 SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES
 
 
-def read(path: str | Path, data: bytes | None = None) -> SourceDoc:
+def read(path: str | Path, data: bytes | None = None, ocr: str = "auto") -> SourceDoc:
     """Read one document, choosing the reader by the file's extension.
 
     With ``data``, the file's bytes, the document is read from them instead of from disk (a worker of
     a cluster that cannot see the file): name, path and provenance are ``path``'s, as if read there.
+    ``ocr``: which pages of a PDF are read by OCR: "never", "auto" (those with almost no text layer)
+    or "always" (see :func:`kg.read.pdf.needs_ocr`).
     """
     p = Path(path)
     suffix = p.suffix.lower()
@@ -27,9 +29,11 @@ def read(path: str | Path, data: bytes | None = None) -> SourceDoc:
 
         return read_text(p, data)
     if suffix in PDF_SUFFIXES:
-        from kg.read.pdf import read_pdf
+        from dataclasses import replace
 
-        return read_pdf(p, data=data)
+        from kg.read.pdf import DEFAULT, read_pdf
+
+        return read_pdf(p, replace(DEFAULT, ocr=ocr) if ocr != DEFAULT.ocr else DEFAULT, data=data)
     raise ReadError(f"unsupported file type {suffix or '(none)'}; expected one of {', '.join(sorted(SUFFIXES))}", file=p.name)
 
 
