@@ -283,6 +283,8 @@ class KpiTable:
     notes: list[str] = field(default_factory=list)  # what could not be read
     page: bool = False  # a project page (项目经费情况说明), not a 绩效目标表
     parts: list[BudgetPart] = field(default_factory=list)  # the year's money by item, as a page lists it
+    chunked: set[str] = field(default_factory=set)  # fields whose text OCR printed over several cells
+    scrambled: dict[str, list[str]] = field(default_factory=dict)  # … as chunks of lines whose order is lost
 
 
 @dataclass

@@ -132,7 +132,8 @@ def test_the_basis_field_is_read_with_its_number_joined():
         "\t项目名称\t示范项目", "\t主管部门\t102-晋城市数据局",
         "\t立项依\t据\t根据《晋市审管批[202 的批复\t2]310号》晋城市行政审\t批服务管理局",
     ])
-    assert t.fields["立项依据"] == "根据《晋市审管批[2022]310号》晋城市行政审 的批复批服务管理局"
+    # the cells are column chunks of two wrapped lines: the first line's chunks, then the second's
+    assert t.fields["立项依据"] == "根据《晋市审管批[2022]310号》晋城市行政审批服务管理局的批复"
     assert [r.docno for r in find_references(t.fields["立项依据"])] == ["晋市审管批〔2022〕310号"]
 
 

@@ -25,6 +25,7 @@ from kg.extract.indicators import (
     HEADER_TOKENS, TABLE_NOISE, category, clean_ocr_grid, edit_distance, l2_canonical, noise_cell, norm,
     recover_indicators,
 )
+from kg.extract.ocr_text import chunked, garbled_titles, unwrap
 from kg.model import Department, Indicator, KpiBlock, KpiTable, Line
 from kg.money import parse_amount
 from kg.policy.docno import iter_docnos, rejoin_docnos
@@ -598,7 +599,9 @@ def read_head(table: KpiTable, lines: list[Line], file: str) -> None:
                         table.funding.setdefault((side, LEVELS[label]), reading.amount)
             elif label in TEXT_FIELDS:
                 current_text = label
-                texts[label] = values
+                # an empty cell between two printed ones is text OCR lost: kept as "" (see ocr_text.unwrap)
+                texts[label] = [g for k, (c, v) in enumerate(cells)
+                                for g in (([""] if k and c - cells[k - 1][0] > 1 else []) + [v])]
                 table.field_spans[label] = line.span(file, "".join(values).strip())
     for label, cells in texts.items():
         table.fields[label] = _field_text(table, label, cells)
@@ -614,7 +617,16 @@ def read_head(table: KpiTable, lines: list[Line], file: str) -> None:
 
 
 def _field_text(table: KpiTable, label: str, cells: list[str]) -> str:
-    """A text cell's text; a document number OCR broke over two cells is put back together."""
+    """A text cell's text: wrapped lines OCR printed as column chunks put back in reading order
+    (:func:`kg.extract.ocr_text.unwrap`); a document number OCR broke over two cells put back together."""
+    if sum(1 for c in cells if c.strip()) > 1:
+        table.chunked.add(label)
+        text = unwrap(cells)
+        if text is not None:
+            table.notes.append(f"{label}: read as two wrapped lines printed in column chunks")
+            cells = [text]
+        elif any(len(c) > 1 for c in chunked(cells)):
+            table.scrambled[label] = list(cells)  # wrapped lines in an order that cannot be told
     cells, notes = rejoin_docnos(cells)
     table.notes.extend(f"{label}: {n}" for n in notes)
     return "".join(cells).strip()
@@ -686,10 +698,18 @@ def merge_tables(into: KpiTable, other: KpiTable, why: str) -> KpiTable:
     indicator once, the fields, figures and name ``into`` could not read taken from ``other``."""
     into.indicators.extend(i for i in other.indicators if not any(_same_indicator(i, j) for j in into.indicators))
     for k, v in other.fields.items():
-        # the same cell printed twice: keep the reading in which more document numbers can be read
-        if not into.fields.get(k) or _docnos(v) > _docnos(into.fields[k]):
+        # the same cell printed twice: keep the reading in which more document numbers can be read,
+        # else fewer titles are garbled
+        mine = into.fields.get(k)
+        if not mine or (_docnos(v), -garbled_titles(v)) > (_docnos(mine), -garbled_titles(mine)):
             into.fields[k] = v
             into.field_spans[k] = other.field_spans[k]
+            if k in other.chunked:
+                into.chunked.add(k)
+            if k in other.scrambled:
+                into.scrambled[k] = other.scrambled[k]
+            else:
+                into.scrambled.pop(k, None)
     for k, v in other.goals.items():
         into.goals.setdefault(k, v)
     for k, v in other.funding.items():

@@ -1,0 +1,201 @@
+"""Text cells of OCR output: wrapped lines put back in reading order, and titles that can be read.
+
+OCR converters print a table cell whose text wraps over two lines as several cells, each holding a
+column's chunk of both lines, the chunks separated by a space:
+
+    根据晋市僖字2018[10] 政审批局批复的关于晋 | 号《关于大数据政务云 城市新型智慧城市建设 | 平台所需资金的请示》 | …
+
+Read cell by cell, the lines interleave and citations break ("…2018[10] 政审批局…号《关于…").
+:func:`unwrap` reads the first line's chunks left to right, then the second's. It does so only when
+the row has that shape: the cells holding two chunks come first (the second line is the shorter
+one), at least two of them; a space after punctuation or after an item number ("1. ", "；") is a
+space of the text, not a wrap; a second chunk of one character is a stain, not text.
+
+Titles OCR garbled: :func:`readable_title` keeps a title that reads as one (no characters of another
+script, brackets balanced, no stray space between Chinese characters, ending as titles end: …办法,
+…方案, …通知 …), puts right one whose garbling another citation of the same document settles (the
+same title printed cleanly elsewhere, similar enough), and leaves out the rest, saying why.
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+#: a space after these is a space of the text, not a line wrap
+_TEXT_SPACE = re.compile(r"(?:[;；,，。、:：]|(?:^|[^\d.])(?:\d{1,2}|[IVXivx]{1,3}|[一二三四五六七八九十]{1,3})[.．、])$")
+_CLOSING = re.compile(r"^[》)）\]】〕」』]")
+#: characters of scripts these documents never print (kana, Cyrillic, Greek …): a recogniser's stain
+FOREIGN = re.compile(r"[\u3040-\u30ff\u0400-\u04ff\u0370-\u03ff\uac00-\ud7af]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+#: how a policy title ends
+TITLE_ENDS = (
+    "办法", "方案", "规划", "通知", "意见", "计划", "条例", "规定", "细则", "函", "批复", "纲要", "标准", "决定",
+    "报告", "请示", "法", "规范", "指引", "指南", "目录", "制度", "要点", "措施", "决议", "公告", "通告", "令",
+    "合同", "协议", "纪要", "清单", "体系", "导则", "守则", "章程", "规程", "(试行)", "（试行）", "(暂行)", "（暂行）",
+)
+#: a garbled title is put right by another printed cleanly when they are at least this similar
+SIMILAR = 0.8
+
+
+def _chunks(cell: str) -> list[str]:
+    """A cell's chunks: its text split at the spaces that are wraps."""
+    parts = [p for p in cell.strip().split(" ") if p]
+    out: list[str] = []
+    for p in parts:
+        if out and _TEXT_SPACE.search(out[-1]) and not _CLOSING.match(p):
+            out[-1] += " " + p
+        else:
+            out.append(p)
+    if len(out) >= 2 and len(out[-1]) == 1 and _CJK.match(out[-1]):
+        out.pop()  # a one-character second line: a stain
+    return out
+
+
+def chunked(cells: list[str]) -> list[list[str]]:
+    """Each non-empty cell's chunks (see :func:`unwrap`)."""
+    return [_chunks(c) for c in cells if c.strip()]
+
+
+#: put where cells left empty inside a wrapped text stood: text lost there
+GAP = "…"
+
+
+def unwrap(cells: list[str]) -> str | None:
+    """The text of a cell OCR printed as column chunks of two wrapped lines, in reading order; None
+    when the cells do not have that shape (see the module's docstring). A cell of one chunk is the
+    first line's (the second line's chunk was lost or never printed) — except a first cell of one
+    chunk before cells of two: the first line's start was lost, and the cells of one chunk are the
+    second line's. Empty cells between printed ones are text lost: :data:`GAP` stands there.
+
+    >>> unwrap(["根据晋市僖字2018[10] 政审批局批复的关于晋", "号《关于大数据政务云 城市新型智慧城市建设",
+    ...         "平台所需资金的请示》, 》等文件", "晋市审管批[2021", "]95号《晋城"])
+    '根据晋市僖字2018[10]号《关于大数据政务云平台所需资金的请示》,晋市审管批[2021]95号《晋城政审批局批复的关于晋城市新型智慧城市建设》等文件'
+    >>> unwrap(["标准(试行)》《晋城", ":规划(2020—2022年)] :市加快数字政府建设实", "施方容》。"])
+    ':规划(2020—2022年)]标准(试行)》《晋城:市加快数字政府建设实施方容》。'
+    >>> unwrap(["《山西省数字政府建设规划》", "《晋城市加快数字政府建设实施方案》"]) is None
+    True
+    """
+    while cells and not cells[-1].strip():
+        cells = cells[:-1]
+    while cells and not cells[0].strip():
+        cells = cells[1:]
+    parts = [_chunks(c) if c.strip() else [] for c in cells]
+    printed = [p for p in parts if p]
+    if not printed or max(len(p) for p in printed) != 2:
+        return None
+    lead = len(printed) > 1 and len(printed[0]) == 1 and len(printed[1]) == 2
+    if len(printed[1 if lead else 0]) != 2:
+        return None
+    first: list[str] = []
+    second: list[str] = []
+    for k, p in enumerate(parts):
+        if not p:
+            if first and first[-1] != GAP:
+                first.append(GAP)
+            continue
+        if len(p) == 2:
+            first.append(p[0])
+            second.append(p[1])
+        elif lead:
+            second.append(p[0])
+        else:
+            first.append(p[0])
+    return repair("".join(first) + "".join(second))
+
+
+def repair(text: str) -> str:
+    """Marks OCR misread in a way the text itself shows: a title closed by "))" right before the next
+    title opens ("…(2023-2025年))《…") is closed by "）》".
+
+    >>> repair("《山西省数字政府建设规划(2023-2025年))《山西省数字政府建设行动计划》")
+    '《山西省数字政府建设规划(2023-2025年)》《山西省数字政府建设行动计划》'
+    """
+    return re.sub(r"\)\)(?=《)", ")》", text)
+
+
+def _balanced(title: str) -> bool:
+    pairs = {"(": ")", "（": "）", "[": "]", "【": "】", "〔": "〕"}
+    stack = []
+    for ch in title:
+        if ch in pairs:
+            stack.append(pairs[ch])
+        elif ch in pairs.values():
+            if not stack or stack.pop() != ch:
+                return False
+    return not stack
+
+
+def garbled(title: str) -> str | None:
+    """Why a title does not read as one, or None when it does.
+
+    >>> garbled("晋城市加快数字政府建设实施方案"), garbled("山西省数字政府建设と规划(2020-2022年)")
+    (None, 'characters of another script')
+    >>> garbled("关于做好红帽公司 要行业领域替代工作的通知"), garbled("关于做好深化安全可靠应用重函")
+    ('a space inside it', None)
+    >>> garbled("山西省数字政府建设 务热线运行管理办法(规划(2020-2022年))施方案")
+    'a space inside it'
+    """
+    if FOREIGN.search(title):
+        return "characters of another script"
+    if GAP in title:
+        return "text lost inside it"
+    if re.search(r"[\u4e00-\u9fff)）]\s+[\u4e00-\u9fff(（]", title):
+        return "a space inside it"
+    if not _balanced(title):
+        return "brackets that do not close"
+    if re.search(r"[\u4e00-\u9fff][·•.．][\u4e00-\u9fff]", title):
+        return "a stray mark inside it"
+    core = re.sub(r"\s*[(（][^()（）]*[)）]\s*$", "", title.rstrip("。."))  # (2021-2023年), (试行)
+    if not (core or title).endswith(TITLE_ENDS):
+        return "it does not end as a title ends"
+    return None
+
+
+def readable_title(title: str, clean: list[str]) -> tuple[str | None, str | None]:
+    """A cited title as it can be read: itself when it reads as a title; with characters of another
+    script removed when that makes it read; else the title of ``clean`` (titles the same document
+    prints readably) it is most similar to, when at least :data:`SIMILAR`; else None. The second
+    value is a note on what was done, or why it was left out.
+
+    >>> readable_title("山西省数字政府建设と规划(2020-2022年)", [])
+    ('山西省数字政府建设规划(2020-2022年)', "a character of another script removed from '山西省数字政府建设と规划(2020-2022年)'")
+    >>> readable_title("晋城:市加快数字政府建设实施方容", ["晋城市加快数字政府建设实施方案"])[0]
+    '晋城市加快数字政府建设实施方案'
+    >>> readable_title("关于做好红帽公司 要行业领域替代工作的通知", [])
+    (None, "title '关于做好红帽公司 要行业领域替代工作的通知' left out: a space inside it")
+    """
+    why = garbled(title)
+    if why is None:
+        return title, None
+    stripped = FOREIGN.sub("", title)
+    if stripped != title and garbled(stripped) is None:
+        return stripped, f"a character of another script removed from '{title}'"
+    squeezed = re.sub(r"[\s:：·.…]", "", stripped)
+    best = max(clean, key=lambda c: SequenceMatcher(None, squeezed, c).ratio(), default=None)
+    if best is not None and best != title and SequenceMatcher(None, squeezed, best).ratio() >= SIMILAR:
+        return best, f"title '{title}' read as '{best}', printed so elsewhere in the document"
+    return None, f"title '{title}' left out: {why}"
+
+
+_TITLE = re.compile(r"《([^《》]+)》")
+
+
+def garbled_titles(text: str) -> int:
+    """How many of the 《titles》 in a text do not read as titles (:func:`garbled`)."""
+    return sum(1 for m in _TITLE.finditer(text) if garbled(m.group(1)))
+
+
+def crosses_chunks(title: str, cells: list[str]) -> bool:
+    """Whether a title, in cells whose wrapped lines' order is lost, takes text from a cell holding
+    chunks of two lines (its characters there may belong to the other line)."""
+    joined, bounds = "", []
+    for c in cells:
+        if c.strip():
+            bounds.append((len(joined), len(joined) + len(c), len(_chunks(c)) > 1))
+            joined += c
+    at = joined.find(title)
+    if at < 0:
+        return True  # not printed as one run of these cells: put together from their chunks
+    end = at + len(title)
+    return any(a < end and at < b and multi for a, b, multi in bounds)
