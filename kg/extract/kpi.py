@@ -675,7 +675,9 @@ def parse_kpi(block: KpiBlock, file: str, keep_personal: bool = False) -> KpiTab
     noisy = sum(1 for line in lines for c in line.cells if noise_cell(c)) >= TABLE_NOISE
     grid, grid_notes, ocr = clean_ocr_grid(grid, True if noisy else None)
     table.notes.extend(grid_notes)
-    table.indicators, layout = recover_indicators(file, grid, fuzzy=ocr)
+    table.indicators, layout = recover_indicators(file, grid, fuzzy=ocr, context=[l.text for l in lines])
+    if ocr:
+        _settle_cost_targets(table)
     if not table.indicators:
         table.notes.append("no indicator can be read from the table")
     elif layout != "two-sided":
@@ -683,6 +685,19 @@ def parse_kpi(block: KpiBlock, file: str, keep_personal: bool = False) -> KpiTab
     if keep_personal:
         table.personal = read_footer(footer)
     return table
+
+
+def _settle_cost_targets(table: KpiTable) -> None:
+    """A 成本指标 whose two printings differ (≤70.5万元 | ≤70.6万元): the one equal to the table's own
+    funding total (年度, else 实施期) is the reading its arithmetic bears out, and is taken."""
+    totals = {t for t in (table.annual_total, table.period_total) if t is not None}
+    for ind in table.indicators:
+        other = ind.period_target
+        if other is None or ind.target.amount_yuan in totals or other.amount_yuan not in totals:
+            continue
+        table.notes.append(f"{ind.l3}: target read {ind.target.text} and {other.text} on the two sides; "
+                           f"{other.text} equals the table's funding total and is taken")
+        ind.target, ind.period_target = other, ind.target
 
 
 def _same_indicator(a: Indicator, b: Indicator) -> bool:

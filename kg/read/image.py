@@ -147,6 +147,7 @@ def analyse(image: np.ndarray, dpi: float, angle: float | None = None) -> Analys
     grow = cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3))
     for _, m in masks:
         text[cv2.dilate(m, grow) > 0] = 0
+    text = cv2.medianBlur(text, 3)  # a speck of noise is no ink: gaps between words stay blank
     return Analysed(image, angle, segs, Ink(text))
 
 
@@ -169,6 +170,19 @@ class Ink:
         if cols.size == 0:
             return None
         return float(a + cols[0]), float(a + cols[-1] + 1)
+
+    def rows(self, x0: float, top: float, x1: float, bottom: float) -> tuple[float, float] | None:
+        """The first and last inked row between ``top`` and ``bottom`` (pixels) of the columns from
+        ``x0`` to ``x1``; None when the box holds no ink."""
+        h, w = self.mask.shape
+        a, b = max(0, int(x0)), min(w, int(math.ceil(x1)))
+        t, u = max(0, int(top)), min(h, int(math.ceil(bottom)))
+        if a >= b or t >= u:
+            return None
+        rows = np.flatnonzero(self.mask[t:u, a:b].sum(axis=1) >= 2)
+        if rows.size == 0:
+            return None
+        return float(t + rows[0]), float(t + rows[-1] + 1)
 
     def blank(self, x0: float, top: float, x1: float, bottom: float) -> float:
         """The widest run of columns without ink between ``x0`` and ``x1`` (pixels) in those rows."""

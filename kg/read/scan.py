@@ -31,8 +31,13 @@ from kg.read.ocr import Glyph, TextLine
 
 #: a character's type size, as a share of the height of the line the detector boxed it in
 SIZE_OF_BOX = 0.72
-#: characters further apart than this many type sizes (edge to edge) are two words
-WORD_GAP = 1.2
+#: characters further apart than this many type sizes of blank paper are two words (as a text layer's
+#: words are: a table's cells are cut at such gaps, a wider one cuts any line)
+WORD_GAP = 0.5
+#: beside a full-width mark (，。“” …), which prints its ink at one side of its square, this many
+WIDE_GAP = 1.2
+_MARK_END = re.compile(r"[，。、；：“”《》（）]$")
+_MARK_START = re.compile(r"^[，。、；：“”《》（）]")
 #: a character read with less confidence than this makes its word uncertain
 LOW_CONFIDENCE = 0.90
 #: body text sizes within this share of the page's usual size are that size
@@ -57,6 +62,19 @@ class Scanned:
     seconds: float = 0.0
 
 
+def _thousands(text: str) -> str:
+    """A figure whose groups of three digits are set off by points ("860.000", "1.555.400"): the points
+    are commas the scan blurred (these documents print money with two decimals or none).
+
+    >>> _thousands("860.000"), _thousands("1.555.400.50"), _thousands("395.47"), _thousands("1.500万元")
+    ('860,000', '1,555,400.50', '395.47', '1.500万元')
+    """
+    m = re.fullmatch(r"(\d{1,3})((?:\.\d{3})+)(\.\d{2})?", text)
+    if not m:
+        return text
+    return m.group(1) + m.group(2).replace(".", ",") + (m.group(3) or "")
+
+
 def _advance(ch: str, size: float) -> float:
     """Roughly how wide a character is printed."""
     return (0.55 if _NARROW.match(ch) else 1.0) * size
@@ -76,9 +94,10 @@ def _groups(glyphs: tuple[Glyph, ...], size: float, cuts: list[float], gap_of=No
         if prev is not None:
             pmid = (prev.x0 + prev.x1) / 2
             gap = (mid - _advance(g.text, size) / 2) - (pmid + _advance(prev.text, size) / 2)
-            if gap > 0.5 * size and gap_of is not None:
+            if gap > 0.3 * size and gap_of is not None:
                 gap = gap_of(pmid, mid)
-            if gap > WORD_GAP * size or any(pmid < c < mid for c in cuts):
+            limit = WIDE_GAP if _MARK_END.search(prev.text) or _MARK_START.match(g.text) else WORD_GAP
+            if gap > limit * size or any(pmid < c < mid for c in cuts):
                 out.append([])
         else:
             out.append([])
@@ -146,13 +165,20 @@ def words(lines: list[TextLine], scale: float, ink=None, cuts: list[float] = ())
             span = ink.extent(lo, top, hi, bottom) if ink is not None else None
             if span is not None:
                 left, right = span
+            upper, lower = top, bottom  # the ink's rows, not the detector's padded box: lines keep their gaps
+            rows = ink.rows(left, top, right, bottom) if ink is not None else None
+            if rows is not None:
+                upper, lower = rows
             text = "".join(g.text for g in group)
             for misread, word in CONFUSIONS.items():
                 text = text.replace(misread, word)
+            text = _thousands(text)
+            if _MARK_START.match(text):
+                left -= 0.3 * size_px  # the mark's square begins before its ink: where a text layer puts the word
             out.append({
                 "text": text,
                 "x0": left / scale, "x1": right / scale,
-                "top": top / scale, "bottom": bottom / scale,
+                "top": upper / scale, "bottom": lower / scale,
                 "size": round(size_px / scale, 1),
                 "conf": round(min(g.conf for g in group), 4),
                 "readings": readings(group),
@@ -174,7 +200,8 @@ def _joined(words_: list[dict], ink, cuts, scale: float) -> list[dict]:
             if ink is not None and gap > 0:
                 gap = ink.blank(prev["x1"] * scale - 1, max(prev["top"], w["top"]) * scale, w["x0"] * scale + 1,
                                 min(prev["bottom"], w["bottom"]) * scale) / scale
-            if gap <= 0.6 * size:
+            wide = WIDE_GAP if _MARK_END.search(prev["text"]) or _MARK_START.match(w["text"]) else WORD_GAP
+            if gap <= wide * size:
                 prev.update(text=prev["text"] + w["text"], x1=w["x1"], top=min(prev["top"], w["top"]),
                             bottom=max(prev["bottom"], w["bottom"]), conf=min(prev["conf"], w["conf"]), readings=())
                 continue
