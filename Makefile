@@ -52,6 +52,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/serve.py
 	$(BIN)/python bench/remote.py
 	$(BIN)/python bench/cluster.py
+	$(BIN)/python bench/ocr.py
 
 clean:
 	rm -rf $(VENV) kg-store .pytest_cache build *.egg-info node_modules $(VENDOR)

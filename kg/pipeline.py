@@ -281,7 +281,8 @@ class IngestReport:
         read = f" ({complete} complete, {len(self.incomplete)} incomplete)" if self.documents else ""
         dup = f", {len(self.duplicates)} duplicate(s) stored once" if self.duplicates else ""
         same = f", {self.unchanged} unchanged" if self.unchanged else ""
-        ocr = f"; {self.ocr_pages} pages read by OCR in {self.ocr_seconds:.1f} s" if self.ocr_pages else ""
+        pages = f"{self.ocr_pages} page{'' if self.ocr_pages == 1 else 's'}"
+        ocr = f"; {pages} read by OCR in {self.ocr_seconds:.1f} s" if self.ocr_pages else ""
         return (
             f"{self.documents} documents{read}{bad}{dup}{same}: {self.projects} projects, {self.indicators} indicators, "
             f"{self.references} policy references, {self.triples} triples in {self.seconds:.1f} s{ocr}"

@@ -141,11 +141,11 @@ def _body_size(lines: list[TextLine]) -> float:
     return statistics.median(heights) if heights else 0.0
 
 
-def words(lines: list[TextLine], scale: float, ink=None, cuts: list[float] = ()) -> list[dict]:
+def words(lines: list[TextLine], scale: float, ink=None, rulings: list[tuple[float, float, float]] = ()) -> list[dict]:
     """Recognised lines (pixels) → words in points, pdfplumber's keys (``text x0 x1 top bottom size``)
     with ``conf`` (the least confidence of its characters) and ``readings`` (see :func:`readings`).
     ``scale``: pixels a point; ``ink``: a :class:`kg.read.image.Ink` to put the edges on;
-    ``cuts``: the x (pixels) of the page's vertical rulings."""
+    ``rulings``: the page's vertical rulings, (x, top, bottom) in pixels: one cuts the lines it runs beside."""
     body = _body_size(lines)
     out = []
     for ln in lines:
@@ -155,7 +155,9 @@ def words(lines: list[TextLine], scale: float, ink=None, cuts: list[float] = ())
             h = body
         size_px = SIZE_OF_BOX * h
         gap_of = (lambda a, b, t=top, u=bottom: ink.blank(a, t, b, u)) if ink is not None else None
-        groups = _groups(ln.glyphs, size_px, list(cuts), gap_of)
+        mid_y = (top + bottom) / 2
+        cuts = [x for x, a, b in rulings if a <= mid_y <= b]
+        groups = _groups(ln.glyphs, size_px, cuts, gap_of)
         est = [((g[0].x0 + g[0].x1) / 2 - _advance(g[0].text, size_px) / 2,
                 (g[-1].x0 + g[-1].x1) / 2 + _advance(g[-1].text, size_px) / 2) for g in groups]
         for k, group in enumerate(groups):
@@ -183,10 +185,10 @@ def words(lines: list[TextLine], scale: float, ink=None, cuts: list[float] = ())
                 "conf": round(min(g.conf for g in group), 4),
                 "readings": readings(group),
             })
-    return _joined(out, ink, cuts, scale)
+    return _joined(out, ink, rulings, scale)
 
 
-def _joined(words_: list[dict], ink, cuts, scale: float) -> list[dict]:
+def _joined(words_: list[dict], ink, rulings, scale: float) -> list[dict]:
     """Words the detector boxed apart though they are printed as one (it cuts a line at a quotation
     mark): on one line, closer than :data:`WORD_GAP` type sizes of blank paper, no ruling between."""
     out: list[dict] = []
@@ -194,7 +196,8 @@ def _joined(words_: list[dict], ink, cuts, scale: float) -> list[dict]:
         mid = (w["top"] + w["bottom"]) / 2
         near = [o for o in out[-6:] if o["top"] <= mid <= o["bottom"] and o["x1"] <= w["x0"] + 0.5]
         prev = max(near, key=lambda o: o["x1"], default=None)
-        if prev is not None and not any(prev["x1"] * scale < c < w["x0"] * scale for c in cuts):
+        mid_px = mid * scale
+        if prev is not None and not any(prev["x1"] * scale < x < w["x0"] * scale and a <= mid_px <= b for x, a, b in rulings):
             size = max(prev["size"], w["size"])
             gap = w["x0"] - prev["x1"]
             if ink is not None and gap > 0:
@@ -283,6 +286,6 @@ def scan_image(image, scale: float) -> Scanned:
     found = recognise(image)
     page = analyse(image, scale * 72.0, slant(found))
     lines = sorted(placed(found, rotation(image, page.angle)), key=lambda ln: (ln.box[1], ln.box[0]))
-    cuts = sorted(s.x0 for s in page.rulings if not s.horizontal)
+    cuts = sorted((s.x0, s.y0, s.y1) for s in page.rulings if not s.horizontal)
     vertical, horizontal = edges(page.rulings, scale)
     return Scanned(words(lines, scale, page.ink, cuts), vertical, horizontal, page.angle, time.perf_counter() - t0)
