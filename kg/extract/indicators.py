@@ -24,8 +24,8 @@ import re
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 
-from kg.extract.targets import looks_like_value, parse_target
 from kg.extract.ocr_text import better_spelling, lexicon, simplified
+from kg.extract.targets import looks_like_value, parse_target
 from kg.model import Indicator, Line, Span, Target
 from kg.read.text import clean_name
 

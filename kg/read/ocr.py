@@ -63,7 +63,7 @@ class TextLine:
 def available() -> bool:
     """Whether the OCR engine is installed."""
     try:
-        import rapidocr_onnxruntime  # noqa: F401
+        import rapidocr_onnxruntime  # noqa: F401  (is it there?)
     except ImportError:
         return False
     return True
