@@ -169,12 +169,12 @@ def test_an_ocr_grid_reads_as_the_two_sided_table_it_was():
     inds, layout = recover_indicators("t.txt", cleaned, fuzzy=True)
     assert layout == "two-sided"
     assert [(i.l2, i.l3, i.target.text) for i in inds] == [
-        (None, "驻场人数", "≥8人"),
+        ("数量指标", "驻场人数", "≥8人"),  # printed above its 二级 label, which stands in the middle of its rows
         ("数量指标", "服务器运维数量", "293台"),  # the side whose target reads
         ("时效指标", "护网行动开展时间", "10月"),
         ("成本指标", "故障处理及时性", "及时"),  # two rows in one line, split
         ("成本指标", "尾款控制数(万)", "≤70.6万元"),
-        ("社会效益", "缓解专网故障率高的问题", "緩解"),  # a two-character cell after a name: its target
+        ("社会效益", "缓解专网故障率高的问题", "缓解"),  # a two-character cell after a name: its target (緩: 缓)
     ]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from kg.extract.ocr_text import FOREIGN, crosses_chunks, garbled, readable_title
+from kg.extract.ocr_text import FOREIGN, crosses_chunks, garbled, lexicon, readable_title
 from kg.extract.references import FoundRef, find_references, find_references_in
 from kg.model import KpiTable, Line, PolicyRef, Project, Section, Span
 from kg.policy.basis import approval_note
@@ -82,6 +82,7 @@ def _readable(refs: list[PolicyRef], projects: list[Project]) -> list[PolicyRef]
     titles, put right when the document prints them readably elsewhere, else left out — with a note
     on the project's KPI table (:func:`kg.extract.ocr_text.readable_title`)."""
     clean = sorted({t for r in refs if r.title for t in (r.title, FOREIGN.sub("", r.title)) if garbled(t) is None})
+    counts = lexicon([v for p in projects if p.kpi for v in p.kpi.fields.values()])
     out = []
     for r in refs:
         kpi = projects[r.project].kpi if r.project is not None else None
@@ -92,7 +93,8 @@ def _readable(refs: list[PolicyRef], projects: list[Project]) -> list[PolicyRef]
             kpi.notes.append(f"{r.section}: title '{r.title}' left out: it runs into a cell holding two "
                              "wrapped lines whose order is lost")
             continue
-        title, note = readable_title(r.title, [c for c in clean if c != r.title])
+        same_field = {x.title for x in refs if x.project == r.project and x.section == r.section}
+        title, note = readable_title(r.title, [c for c in clean if c not in same_field], counts)
         if note:
             kpi.notes.append(f"{r.section}: {note}")
         if title is not None:

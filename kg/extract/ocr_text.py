@@ -152,7 +152,26 @@ def garbled(title: str) -> str | None:
     return None
 
 
-def readable_title(title: str, clean: list[str]) -> tuple[str | None, str | None]:
+#: a title that reads is taken for a misprint of another the document prints when at least this similar
+TWIN = 0.85
+
+
+def _twin(title: str, clean: list[str], counts: dict[str, int]) -> str | None:
+    """The one title of ``clean`` a readable title is a misprint of, if any: a near twin (never two
+    editions differing only in their figures) whose characters the document's text bears out better."""
+    digits = re.sub(r"\d", "", title)
+    near = [c for c in clean if c != title and re.sub(r"\d", "", c) != digits
+            and SequenceMatcher(None, title, c).ratio() >= TWIN]
+    if not near:
+        return None
+    ranked = sorted(near, key=lambda c: -_support(c, counts))
+    best = _support(ranked[0], counts)
+    if best <= _support(title, counts) or (len(ranked) > 1 and _support(ranked[1], counts) == best):
+        return None
+    return ranked[0]
+
+
+def readable_title(title: str, clean: list[str], counts: dict[str, int] | None = None) -> tuple[str | None, str | None]:
     """A cited title as it can be read: itself when it reads as a title; with characters of another
     script removed when that makes it read; else the title of ``clean`` (titles the same document
     prints readably) it is most similar to, when at least :data:`SIMILAR`; else None. The second
@@ -167,6 +186,11 @@ def readable_title(title: str, clean: list[str]) -> tuple[str | None, str | None
     """
     why = garbled(title)
     if why is None:
+        # a title that reads, yet is a near twin of one the document prints elsewhere (never two
+        # editions differing in their figures): the same title, a character misread ("财务予支出理制度")
+        twin = _twin(title, clean, counts) if counts is not None else None
+        if twin is not None:
+            return twin, f"title '{title}' read as '{twin}', printed so elsewhere in the document"
         return title, None
     stripped = FOREIGN.sub("", title)
     if stripped != title and garbled(stripped) is None:
