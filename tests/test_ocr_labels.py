@@ -39,7 +39,7 @@ def test_basis_edges(ex):
 def test_indicators(ex):
     _, want = wanted(labels())
     precision, recall = score(indicators(ex), want)
-    assert precision >= 0.78 and recall >= 0.56, (precision, recall)
+    assert precision >= 0.79 and recall >= 0.57, (precision, recall)
 
 
 def test_garbled_titles_are_left_out_and_said_so(ex):
