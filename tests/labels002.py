@@ -2,7 +2,8 @@
 project → basis edges and of the indicators.
 
 An edge is (project, policy key: canonical number, else the title); an indicator is (project, 二级指标,
-三级指标, 指标值) of the 年度 side. Texts are compared without spaces, with full-width brackets and
+三级指标, 指标值), each indicator of the table once (the 实施期 and 年度 sides print the same ones; where
+OCR lost one side's cells the other's count), the 年度 side's reading where the two differ. Texts are compared without spaces, with full-width brackets and
 percent signs as half-width ones, so "(%)" and "（%）" are one spelling.
 """
 
@@ -32,7 +33,7 @@ def edges(ex) -> set[tuple[str, str]]:
 
 def indicators(ex) -> set[tuple[str, str, str, str]]:
     return {(p.name, norm(i.l2), norm(i.l3), norm(i.target.text)) for p in ex.projects if p.kpi
-            for i in p.kpi.indicators if "年度" in i.sides}
+            for i in p.kpi.indicators}
 
 
 def wanted(lab: dict) -> tuple[set, set]:

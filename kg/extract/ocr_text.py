@@ -271,14 +271,22 @@ def better_spelling(a: str, b: str, counts: dict[str, int]) -> str:
                 out.append(y if sy > sx else x)
         elif op in ("delete", "insert"):
             extra = a[i1:i2] if op == "delete" else b[j1:j2]
-            if not (i1 == 0 and j1 == 0 and "级" in extra):  # a grid label run into the name ("二级信係…")
-                out.append(extra)  # what one printing cut off, the other keeps
+            if i1 == 0 and j1 == 0 and "级" in extra:
+                continue  # a grid label run into the name ("二级信係…")
+            done = "".join(out)
+            if (i2 == len(a) and j2 == len(b) and NAME_END.search(done) and len(extra) >= 5
+                    and all(_CJK.match(ch) for ch in extra)):
+                continue  # the next row's name run into this one ("文件归档率" | "文件归档率课程安排合理")
+            out.append(extra)  # what one printing cut off, the other keeps
         else:
             x, y = a[i1:i2], b[j1:j2]
             sx, sy = _support(x, counts), _support(y, counts)
             out.append(x if (sx, len(x)) >= (sy, len(y)) else y)
     return "".join(out)
 
+
+#: how indicator names end (率, 数量, 时间, 档案 …): a name ending so is whole
+NAME_END = re.compile(r"(?:[率数量度间性费用额人次期值比积项件台个本条份级果平效核训案]|[)）])$")
 
 #: traditional forms of characters, which simplified-Chinese documents print only when OCR misreads
 TRADITIONAL = str.maketrans(
