@@ -35,8 +35,8 @@ from pathlib import Path
 from kg.errors import ReadError
 from kg.model import Line, SourceDoc
 from kg.read.aligned import Carry, TableRow, read_tables
-from kg.read.ocr import OcrUnavailable
 from kg.read.layout import AlignSettings, Band, bands, segments
+from kg.read.ocr import OcrUnavailable
 from kg.read.text import clean_cell, clean_name
 
 _NUMBER = re.compile(r"^[-−]?[\d,，]*\d(?:\.\d+)?%?$")
@@ -68,9 +68,6 @@ class PdfSettings:
     ocr_dpi: tuple[float, float] = (150.0, 300.0)
     #: texts whose edges are this close (points) are aligned, on a page read by OCR
     ocr_tolerance: float = 2.5
-
-
-OCR_MODES = ("never", "auto", "always")
 
 
 DEFAULT = PdfSettings()
