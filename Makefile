@@ -20,7 +20,7 @@ vendor: $(VENDOR_STAMP)
 $(STAMP): pyproject.toml $(VENDOR_STAMP)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,ocr]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -50,6 +50,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/cluster.py
 	$(BIN)/python bench/serve_load.py
 	$(BIN)/python bench/reliability.py
+	$(BIN)/python bench/ocr.py
 
 # the scale benchmark on generated corpora (bench/scale.py): about half an hour, so not part of `make bench`;
 # add a size with e.g. `make bench-scale SCALE_ARGS='--sizes 10000 --jobs 2'`

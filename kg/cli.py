@@ -113,10 +113,13 @@ def main():
               help="Seconds one document's parsing may take; a longer one is stopped and reported (0: no limit).")
 @click.option("--max-memory", type=click.IntRange(min=0), default=2048, show_default=True, metavar="MIB",
               help="MiB of memory the process parsing one document may use; past it the document is reported (0: no limit).")
+@click.option("--ocr", type=click.Choice(["never", "auto", "always"]), default="auto", show_default=True,
+              help="Which PDF pages are read by OCR: those with almost no text layer (auto), none, or every page "
+                   "(its text layer ignored). Needs pip install 'budget-kg[ocr]'.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 def ingest(store_dir: Path, keep_personal: bool, jobs: int | None, explain: bool, strict: bool, force: bool,
            nquads_dir: Path | None, scheduler: str | None, max_size: float, max_pages: int, max_seconds: float,
-           max_memory: int, paths: tuple[Path, ...]):
+           max_memory: int, ocr: str, paths: tuple[Path, ...]):
     """Parse documents (text or PDF files, or folders) and store their graphs; a document that fails is reported and skipped.
 
     Ingesting a document again replaces its graph and nothing else. A document read incompletely is stored with a
@@ -135,7 +138,7 @@ def ingest(store_dir: Path, keep_personal: bool, jobs: int | None, explain: bool
         err.print(f"[red]error:[/red] no documents under {' '.join(map(str, paths))} (expected .txt, .md or .pdf files)")
         sys.exit(1)
     if explain:
-        _explain(files, keep_personal)
+        _explain(files, keep_personal, ocr)
         return
     try:
         with _cluster(scheduler) as cluster, _open(store_dir, must_exist=False) as store, Progress(
@@ -155,7 +158,7 @@ def ingest(store_dir: Path, keep_personal: bool, jobs: int | None, explain: bool
 
             report = run(list(paths), store, keep_personal=keep_personal, on_file=on_file, jobs=jobs or default_jobs(),
                          on_note=on_note, strict=strict, force=force, parser=cluster.parsed if cluster else None,
-                         limits=limits)
+                         limits=limits, ocr=ocr)
             if nquads_dir is not None:
                 from kg.export.bulk import write_nquads
 
@@ -180,14 +183,14 @@ def _cluster(address: str | None):
     return Cluster(address)
 
 
-def _explain(files: list[Path], keep_personal: bool) -> None:
+def _explain(files: list[Path], keep_personal: bool, ocr: str = "auto") -> None:
     from kg.explain import explain
     from kg.pipeline import extract_file
 
     failed = False
     for path in files:
         try:
-            ex = extract_file(path, keep_personal=keep_personal)
+            ex = extract_file(path, keep_personal=keep_personal, ocr=ocr)
         except KgError as e:
             err.print(f"[red]error:[/red] {path}: {e.message}")
             failed = True

@@ -73,9 +73,9 @@ def _quiet_logs() -> contextlib.ExitStack:
     return stack
 
 
-def parse_bytes(path: str, data: bytes, keep_personal: bool) -> Parsed:
+def parse_bytes(path: str, data: bytes, keep_personal: bool, ocr: str = "auto") -> Parsed:
     """On a worker: parse one document from its bytes, under its path on the machine that sent it."""
-    return parse_file(Path(path), keep_personal, data)
+    return parse_file(Path(path), keep_personal, data, ocr=ocr)
 
 
 class Cluster:
@@ -117,7 +117,7 @@ class Cluster:
             self.client = None
         self._quiet.close()
 
-    def parsed(self, files: list[Path], keep_personal: bool = False) -> Iterator[Parsed]:
+    def parsed(self, files: list[Path], keep_personal: bool = False, ocr: str = "auto") -> Iterator[Parsed]:
         """Parse ``files`` on the workers and yield them in their order, at most ``AHEAD`` per worker
         thread in flight. A file that cannot be read here is parsed here (to fail as it fails locally);
         a document the cluster loses fails with a reason; the others go on."""
@@ -129,21 +129,21 @@ class Cluster:
                 f = next(todo, None)
                 if f is None:
                     break
-                pending.append((f, self._submit(f, keep_personal)))
+                pending.append((f, self._submit(f, keep_personal, ocr)))
             if not pending:
                 return
             f, job = pending.popleft()
             yield job if isinstance(job, Parsed) else self._result(f, job)
 
-    def _submit(self, f: Path, keep_personal: bool):
+    def _submit(self, f: Path, keep_personal: bool, ocr: str = "auto"):
         """The future of a file's document; or, when the file cannot be read here, its failure."""
         try:
             data = f.read_bytes()
         except OSError:
-            return parse_file(f, keep_personal)  # the reader's own message, as in a local ingest
+            return parse_file(f, keep_personal, ocr=ocr)  # the reader's own message, as in a local ingest
         # the key names the file, for the dashboard and the logs; tasks are grouped by its first word
         key = f"parse_bytes-{uuid.uuid4().hex}-{f.name}"
-        return self.client.submit(parse_bytes, str(f), data, keep_personal, key=key)
+        return self.client.submit(parse_bytes, str(f), data, keep_personal, ocr, key=key)
 
     def _result(self, f: Path, future) -> Parsed:
         """The future's document; a worker dying under it too often, or no worker left, is its reason."""

@@ -22,6 +22,7 @@ class Span:
     page: int | None = None
     text: str = ""
     box: tuple[float, float, float, float] | None = None  # x0, top, x1, bottom on the PDF page (points)
+    confidence: float | None = None  # OCR's confidence in the text, when the page was read by OCR
 
     @property
     def where(self) -> str:
@@ -43,6 +44,14 @@ class Line:
     page: int | None = None
     noise: bool = False
     box: tuple[float, float, float, float] | None = None  # where on the PDF page (x0, top, x1, bottom)
+    #: a line of a page read by OCR: per cell text, the recogniser's confidence and the other readings
+    #: of a figure whose characters it was unsure of (kg.read.scan.readings)
+    ocr: dict[str, tuple[float, tuple[str, ...]]] | None = None
+
+    @property
+    def confidence(self) -> float | None:
+        """OCR's least confidence in the line's cells (None: not read by OCR)."""
+        return min((c for c, _ in self.ocr.values()), default=None) if self.ocr else None
 
     @property
     def tokens(self) -> list[str]:
@@ -53,7 +62,7 @@ class Line:
         """Where this line is: its page (PDF, with its box) or its line number (text)."""
         text = (self.text if text is None else text).strip()
         if self.page is not None:
-            return Span(file=file, line=None, page=self.page, text=text, box=self.box)
+            return Span(file=file, line=None, page=self.page, text=text, box=self.box, confidence=self.confidence)
         return Span(file=file, line=self.no, text=text)
 
 
@@ -68,6 +77,8 @@ class SourceDoc:
     pages: int | None = None
     notes: list[str] = field(default_factory=list)  # what the reader set aside (repeated pages, ...)
     warnings: list[str] = field(default_factory=list)  # what the reader changed or doubts (control characters removed)
+    ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR (1-based)
+    ocr_seconds: float = 0.0  # time spent rendering and recognising them
 
 
 # ---------------------------------------------------------------- segment
@@ -194,6 +205,8 @@ class BudgetLine:
     gov_economic_name: str | None = None  # 政府预算支出经济科目名称 beside the 部门 name
     row_index: int = 0
     column_index: int = 0
+    readings: tuple[Decimal, ...] = ()  # other readings OCR allows of the printed figure (yuan)
+    note: str | None = None  # how the figure was arrived at (an OCR reading chosen by its table's arithmetic)
 
 
 @dataclass
@@ -271,6 +284,8 @@ class KpiTable:
     notes: list[str] = field(default_factory=list)  # what could not be read
     page: bool = False  # a project page (项目经费情况说明), not a 绩效目标表
     parts: list[BudgetPart] = field(default_factory=list)  # the year's money by item, as a page lists it
+    chunked: set[str] = field(default_factory=set)  # fields whose text OCR printed over several cells
+    scrambled: dict[str, list[str]] = field(default_factory=dict)  # … as chunks of lines whose order is lost
 
 
 @dataclass

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import time
@@ -22,6 +23,7 @@ from kg import iri
 from kg.codelists import ontology_dir
 from kg.errors import KgError, ParseError
 from kg.extract.arithmetic import arithmetic_findings
+from kg.extract.readings import choose_readings, uncertain_figures
 from kg.extract.budget_lines import budget_lines
 from kg.extract.catalogue import catalogue_items, followed_catalogues
 from kg.extract.citations import all_citations
@@ -129,7 +131,9 @@ def extract(source: SourceDoc, keep_personal: bool = False) -> Extraction:
         raise ParseError(
             f"not a budget disclosure: its {len(tables)} table(s) print no figure and it has no projects", file=file
         )
-    ex.findings = amount_findings(projects) + page_findings(projects) + unmatched + arithmetic_findings(lines, tables)
+    chosen = choose_readings(lines, tables)  # figures OCR was unsure of: the reading the sums agree with
+    ex.findings = (amount_findings(projects) + page_findings(projects) + unmatched + arithmetic_findings(lines, tables)
+                   + uncertain_figures(lines, chosen))
     ex.embedded, ex.catalogue = embedded_documents(file, embedded), catalogue_items(file, embedded)
     ex.follows_catalogues = followed_catalogues(file, secs, skip)
     ex.facts = narrative_facts(file, secs, skip, lines)
@@ -250,8 +254,8 @@ def amount_findings(projects: list[Project]) -> list[Finding]:
     return out
 
 
-def extract_file(path: str | Path, keep_personal: bool = False) -> Extraction:
-    return extract(read(path), keep_personal=keep_personal)
+def extract_file(path: str | Path, keep_personal: bool = False, ocr: str = "auto") -> Extraction:
+    return extract(read(path, ocr=ocr), keep_personal=keep_personal)
 
 
 def project_total(ex: Extraction) -> Decimal:
@@ -270,6 +274,8 @@ class IngestReport:
     references: int = 0
     triples: int = 0
     seconds: float = 0.0
+    ocr_pages: int = 0  # pages read by OCR
+    ocr_seconds: float = 0.0  # spent rendering and recognising them (summed over the workers)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     incomplete: list[tuple[str, list[str]]] = field(default_factory=list)  # (file, what is missing), stored
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, the stored file with its content)
@@ -283,9 +289,11 @@ class IngestReport:
         read = f" ({complete} complete, {len(self.incomplete)} incomplete)" if self.documents else ""
         dup = f", {len(self.duplicates)} duplicate(s) stored once" if self.duplicates else ""
         same = f", {self.unchanged} unchanged" if self.unchanged else ""
+        pages = f"{self.ocr_pages} page{'' if self.ocr_pages == 1 else 's'}"
+        ocr = f"; {pages} read by OCR in {self.ocr_seconds:.1f} s" if self.ocr_pages else ""
         return (
             f"{self.documents} documents{read}{bad}{dup}{same}: {self.projects} projects, {self.indicators} indicators, "
-            f"{self.references} policy references, {self.triples} triples in {self.seconds:.1f} s"
+            f"{self.references} policy references, {self.triples} triples in {self.seconds:.1f} s{ocr}"
         )
 
 
@@ -336,16 +344,19 @@ class Parsed:
     problems: list[str] = field(default_factory=list)  # why it was read incompletely
     warnings: list[str] = field(default_factory=list)  # stored, but with a doubt (control characters removed …)
     redacted: str = ""  # what personal data was redacted, in words
+    ocr_pages: int = 0  # pages read by OCR
+    ocr_seconds: float = 0.0  # and the time it took
 
 
 def parse_file(path: Path, keep_personal: bool = False, data: bytes | None = None, limits: Limits | None = LIBRARY,
-               ) -> Parsed:
+               ocr: str = "auto") -> Parsed:
     """Read, extract, map and encode one document (from ``data``, its bytes, when given: see
-    :func:`kg.read.read`), within ``limits`` (size, pages); personal data is redacted from every
+    :func:`kg.read.read`), within ``limits`` (size, pages), reading ``ocr`` pages by OCR (as
+    :func:`kg.read.read` says); personal data is redacted from every
     literal unless ``keep_personal`` (:mod:`kg.extract.redact`). A failure becomes a reason, never an
     exception."""
     try:
-        ex = extract(read(path, data, limits), keep_personal=keep_personal)
+        ex = extract(read(path, data, limits, ocr), keep_personal=keep_personal)
         m = map_extraction(ex)
         graphs, contrib, found = private(m, keep_personal)
         encoded = encode(m.file, graphs, contrib, ex.source.sha256, str(path))
@@ -362,6 +373,7 @@ def parse_file(path: Path, keep_personal: bool = False, data: bytes | None = Non
         indicators=sum(len(p.kpi.indicators) for p in ex.projects if p.kpi), sha256=ex.source.sha256,
         problems=list(ex.completeness.problems) if ex.completeness else [],
         warnings=ex.source.warnings + empty_tables(ex), redacted=redaction_summary(found),
+        ocr_pages=len(ex.source.ocr_pages), ocr_seconds=ex.source.ocr_seconds,
     )
 
 
@@ -388,16 +400,17 @@ def empty_tables(ex: Extraction) -> list[str]:
 AHEAD = 4
 
 
-def _parsed(files: list[Path], keep_personal: bool, jobs: int, limits: Limits = LIBRARY) -> Iterator[Parsed | None]:
+def _parsed(files: list[Path], keep_personal: bool, jobs: int, limits: Limits = LIBRARY, ocr: str = "auto",
+            ) -> Iterator[Parsed | None]:
     """Parse documents: in worker processes (:mod:`kg.parsepool`) when there are ``jobs`` > 1 or
     ``limits`` need one (time, memory), each yielded when it is ready (None: nothing ready yet);
-    else here, in order."""
+    else here, in order. ``ocr``: which PDF pages are read by OCR (:func:`kg.read.read`)."""
     if limits.isolated or (jobs > 1 and len(files) > 1):
         from kg import parsepool
 
-        yield from parsepool.parsed(files, jobs, keep_personal, limits, parse_file, Parsed)
+        yield from parsepool.parsed(files, jobs, keep_personal, limits, functools.partial(parse_file, ocr=ocr), Parsed)
         return
-    yield from (parse_file(f, keep_personal, limits=limits) for f in files)
+    yield from (parse_file(f, keep_personal, limits=limits, ocr=ocr) for f in files)
 
 
 def default_jobs() -> int:
@@ -431,6 +444,7 @@ def ingest(
     force: bool = False,
     parser: Callable[[list[Path], bool], Iterator[Parsed]] | None = None,
     limits: Limits | None = None,
+    ocr: str = "auto",
 ) -> IngestReport:
     """Read, extract, map and store every document under ``paths``.
 
@@ -450,6 +464,7 @@ def ingest(
     yields a :class:`Parsed` for each file, in their order; by default ``jobs`` local processes do.
     A folder that cannot be read fails as a document would, naming the folder; personal data redacted
     and control characters removed are said through ``on_note``.
+    ``ocr`` says which PDF pages are read by OCR (:func:`kg.read.read`); the report counts them.
     """
     started = time.perf_counter()
     report = IngestReport()
@@ -507,7 +522,10 @@ def ingest(
                 changed.add(str(iri.document(p.encoded.file)))
         batch.clear()
 
-    parse = parser or (lambda files, kp: _parsed(files, kp, jobs, limits))
+    if parser is None:
+        parse = lambda files, kp: _parsed(files, kp, jobs, limits, ocr)  # noqa: E731
+    else:
+        parse = parser if ocr == "auto" else (lambda files, kp: parser(files, kp, ocr=ocr))  # type: ignore[call-arg]
     clock.start("parse")  # with jobs > 1: waiting for the workers
     for parsed in parse(todo, keep_personal):
         if parsed is None:  # nothing parsed for a while: store what is ready
@@ -568,6 +586,8 @@ def _stored(report: IngestReport, p: Parsed, reason: str | None, on_file, on_not
         report.indicators += p.indicators
         report.references += p.references
         report.triples += len(p.encoded)
+        report.ocr_pages += p.ocr_pages
+        report.ocr_seconds += p.ocr_seconds
         if p.problems:
             report.incomplete.append((p.path.name, p.problems))
             if on_note:

@@ -258,6 +258,8 @@ class BK(DefinedNamespace):
     lastPage: URIRef
     sourceBox: URIRef
     pageCount: URIRef
+    ocrPage: URIRef
+    ocrConfidence: URIRef
     sourceText: URIRef
 
 

@@ -94,5 +94,5 @@ def make(folder: Path) -> dict[str, list[tuple[str, str]]]:
     _pdf(folder / "locked.pdf", "2025", password="secret")
     expect["locked.pdf"] = [("error", "an encrypted PDF that needs a password to be opened: ingest a copy saved without its password")]
     _pdf(folder / "scan.pdf", None)
-    expect["scan.pdf"] = [("error", "no text layer on any of its 1 pages (a scanned PDF: run OCR first and ingest its text)")]
+    expect["scan.pdf"] = [("error", "no text layer on any of its 1 pages, and no picture on them to read by OCR")]
     return expect

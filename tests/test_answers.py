@@ -30,7 +30,7 @@ def cited(store) -> list[str]:
 
 def test_every_trace_from_the_index_is_the_trace_of_the_queries(seed_store):
     policies = cited(seed_store)
-    assert len(policies) == 82
+    assert len(policies) == 72  # 82 before seed 002's OCR-garbled titles were read back (issue 18)
     citations = targets = 0
     for p in policies:
         mine = trace(seed_store, p).to_json()
@@ -41,7 +41,8 @@ def test_every_trace_from_the_index_is_the_trace_of_the_queries(seed_store):
     # the level-1 names come from the code lists, not the documents: the index reads them too
     one = trace(seed_store, "同办字〔2019〕116号").to_json()["policies"][0]["citations"]
     assert {i["level1"] for c in one for i in c["indicators"]} == {"产出指标", "效益指标", "满意度指标"}
-    assert (citations, targets) == (119, 1206)  # citations, and the targets of the projects cited
+    # citations, and the targets of the projects cited (119 and 1,206 before issue 18 read seed 002 better)
+    assert (citations, targets) == (120, 1251)
 
 
 def test_the_index_rows_of_a_document(seed_store):

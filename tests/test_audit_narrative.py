@@ -143,11 +143,11 @@ SEED_DISAGREEMENTS = [
     ("004", "declared-project-count", D(27), D(28)),
     # 002: "公开项目绩效目标15个" but 14 of its 15 current projects have a 绩效目标表 (智慧晋城调度指挥中心运维费 none)
     ("002", "declared-project-count", D(15), D(14)),
-    # 002: cost targets that are not the year's budget
-    ("002", "cost-target-vs-budget", D(706000), D(705000)),  # 城市云平台运维项目: ≤70.5万元 vs 70.60
+    # 002: cost targets that are not the year's budget (城市云平台运维项目 "≤70.6万元" and 电子政务外网提速扩能
+    # "≤155.54万元" agree with it on their 年度 side: the 实施期 side's ≤70.5万元 and "≤155. 5473 元" were findings
+    # until issue 18 read the 年度 side, which the table's funding total bears out)
     ("002", "cost-target-vs-budget", D(694100), D(137000)),  # 大数据应用运行费: 1 + 8 + 4.7 万元
     ("002", "cost-target-vs-budget", D(1290100), D(3937100)),  # 晋城市智慧人大建设项目: the 实施期 total
-    ("002", "cost-target-vs-budget", D(1555400), D("155.5473")),  # 电子政务外网提速扩能: "≤155. 5473 元"
 ]
 
 
@@ -163,7 +163,7 @@ def test_the_audit_catches_every_real_disagreement_of_the_seeds(seed_audit):
     key = {doc_iri(f): k for k, f in SEED_FILES.items()}
     found = {(key[f.doc], f.check.id, f.expected, f.actual) for f in seed_audit.findings}
     caught = [d for d in SEED_DISAGREEMENTS if d in found]
-    assert len(caught) == len(SEED_DISAGREEMENTS) == 9
+    assert len(caught) == len(SEED_DISAGREEMENTS) == 7
 
 
 def test_no_other_warning_or_error_on_the_seeds(seed_audit):

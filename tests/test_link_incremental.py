@@ -97,8 +97,8 @@ def test_the_corpus_links(corpus):
     kinds = store.select(
         f"SELECT ?t (COUNT(?n) AS ?n) WHERE {{ GRAPH <{iri.LINKS}> {{ ?n a ?t }} }} GROUP BY ?t ORDER BY ?t")
     assert [(r["t"].rsplit("#", 1)[1], r["n"]) for r in kinds] == [
-        ("Statement", 18), ("BlockingRecord", 63), ("TitleVariant", 3)]
-    assert report.triples == len(_links(store)) == 663
+        ("Statement", 18), ("BlockingRecord", 54), ("TitleVariant", 3)]  # seed 002's garbled titles are left out
+    assert report.triples == len(_links(store)) == 583
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -114,7 +114,7 @@ def test_updates_in_any_order_batches_removals_and_reingests_give_the_whole_comp
         _same_as_whole(store)
         i += k
     whole = _links(store)
-    assert len(whole) == 663
+    assert len(whole) == 583
     removed = rng.sample(names, 3)
     for n in removed:
         assert store.remove_document(corpus[n].file)

@@ -132,7 +132,8 @@ def test_the_basis_field_is_read_with_its_number_joined():
         "\t项目名称\t示范项目", "\t主管部门\t102-晋城市数据局",
         "\t立项依\t据\t根据《晋市审管批[202 的批复\t2]310号》晋城市行政审\t批服务管理局",
     ])
-    assert t.fields["立项依据"] == "根据《晋市审管批[2022]310号》晋城市行政审 的批复批服务管理局"
+    # the cells are column chunks of two wrapped lines: the first line's chunks, then the second's
+    assert t.fields["立项依据"] == "根据《晋市审管批[2022]310号》晋城市行政审批服务管理局的批复"
     assert [r.docno for r in find_references(t.fields["立项依据"])] == ["晋市审管批〔2022〕310号"]
 
 
@@ -168,12 +169,12 @@ def test_an_ocr_grid_reads_as_the_two_sided_table_it_was():
     inds, layout = recover_indicators("t.txt", cleaned, fuzzy=True)
     assert layout == "two-sided"
     assert [(i.l2, i.l3, i.target.text) for i in inds] == [
-        (None, "驻场人数", "≥8人"),
+        ("数量指标", "驻场人数", "≥8人"),  # printed above its 二级 label, which stands in the middle of its rows
         ("数量指标", "服务器运维数量", "293台"),  # the side whose target reads
         ("时效指标", "护网行动开展时间", "10月"),
         ("成本指标", "故障处理及时性", "及时"),  # two rows in one line, split
         ("成本指标", "尾款控制数(万)", "≤70.6万元"),
-        ("社会效益", "缓解专网故障率高的问题", "緩解"),  # a two-character cell after a name: its target
+        ("社会效益", "缓解专网故障率高的问题", "缓解"),  # a two-character cell after a name: its target (緩: 缓)
     ]
 
 

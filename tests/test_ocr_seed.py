@@ -86,7 +86,7 @@ def test_duplicated_pages_are_one_table(ex):
 def test_indicators_recovered(ex):
     rows = by_row(ex)
     counts = {name: len(p.kpi.indicators) for name, p in rows.items() if p.kpi}
-    assert counts["城市云平台运维项目"] == 12
+    assert counts["城市云平台运维项目"] == 11  # and a name without a target ("保障城市云平台") is none
     assert counts["电子政务外网运维服务项目"] == 10
     assert counts["晋城市智慧人大建设项目"] == 6
     assert counts["晋城市电子政务外网提速扩能试点项目"] == 6
@@ -94,7 +94,7 @@ def test_indicators_recovered(ex):
     # grids OCR printed over each other hold no indicator that can be read
     for name in ("大数据应用平台集成建设及智慧城市一期工程合同款", "云平台资源租用", "智慧晋城运营指挥中心项目"):
         assert counts[name] == 0
-    assert sum(counts.values()) == 92
+    assert sum(counts.values()) == 87
     got = {(i.l1, i.l2, i.l3, i.target.text) for i in rows["城市云平台运维项目"].kpi.indicators}
     assert ("产出指标", "数量指标", "服务器运维数量", "293台") in got
     assert ("产出指标", "质量指标", "城市云平台设备及网络正常运行率", "≥95%") in got
@@ -112,8 +112,8 @@ def test_document_numbers_in_the_kpi_tables(ex):
         ("晋城市电子政务外网提速扩能试点项目", "项目设立必要性", "晋政信函〔2021〕20号"),
         ("大数据应用平台集成建设及智慧城市一期工程合同款", "立项依据", "晋市僖字〔2018〕10号"),
         ("大数据应用平台集成建设及智慧城市一期工程合同款", "立项依据", "晋市审管批〔2021〕95号"),
-        # the code's first character stands elsewhere in the cell: read as printed
-        ("晋城市数字经济发展服务费", "立项依据", "市办发〔2022〕9号"),
+        # the code's first character ends the cell's first wrapped line: "…(晋" + "市办发[2022]9号)"
+        ("晋城市数字经济发展服务费", "立项依据", "晋市办发〔2022〕9号"),
         ("晋城市数字经济发展服务费", "项目设立必要性", "晋市办发〔2022〕9号"),
     }
     assert ("晋市审管批〔2022〕310号", "晋市审管批[2022]310号", "立项依据") in docnos_anywhere(ex)

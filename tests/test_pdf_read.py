@@ -139,5 +139,5 @@ def test_a_scanned_pdf_without_text(tmp_path):
     with pytest.raises(ReadError) as e:
         read(path)
     assert str(e.value) == (
-        "scan.pdf: no text layer on any of its 3 pages (a scanned PDF: run OCR first and ingest its text)"
+        "scan.pdf: no text layer on any of its 3 pages, and no picture on them to read by OCR"
     )

@@ -723,6 +723,11 @@ def budget_lines(tables: list[Table], file: str) -> list[BudgetLine]:
                     amount = parse_amount(cell)
                     if amount is None:
                         continue
+                    conf, alts = (reading.row.ocr or {}).get(cell, (None, ()))
+                    others = tuple(to_yuan(a, table.money_unit) for a in map(parse_amount, alts) if a is not None)
+                    span = reading.row.span(file)
+                    if conf is not None:
+                        span = replace(span, confidence=conf)
                     out.append(
                         BudgetLine(
                             table_title=table.title,
@@ -731,7 +736,7 @@ def budget_lines(tables: list[Table], file: str) -> list[BudgetLine]:
                             row_label=sr.name,
                             column=col.name,
                             amount=to_yuan(amount, table.money_unit),
-                            span=reading.row.span(file),
+                            span=span,
                             code=code,
                             scheme=scheme,
                             side=sr.side.name,
@@ -739,6 +744,7 @@ def budget_lines(tables: list[Table], file: str) -> list[BudgetLine]:
                             gov_economic_name=sr.gov_name,
                             row_index=reading.row_index,
                             column_index=col.pos + 1,
+                            readings=others,
                         )
                     )
     return out

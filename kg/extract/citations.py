@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from kg.extract.ocr_text import FOREIGN, crosses_chunks, garbled, lexicon, readable_title
 from kg.extract.references import FoundRef, find_references, find_references_in
 from kg.model import KpiTable, Line, PolicyRef, Project, Section, Span
 from kg.policy.basis import approval_note
@@ -73,7 +74,32 @@ def all_citations(file: str, projects: list[Project], sections: list[Section], s
         if p.kpi is not None:
             refs.extend(project_citations(file, i, p.kpi))
     refs.extend(narrative_citations(file, sections, skip))
-    return refs
+    return _readable(refs, projects)
+
+
+def _readable(refs: list[PolicyRef], projects: list[Project]) -> list[PolicyRef]:
+    """Titles cited without a number in a field OCR printed over several cells: kept when they read as
+    titles, put right when the document prints them readably elsewhere, else left out — with a note
+    on the project's KPI table (:func:`kg.extract.ocr_text.readable_title`)."""
+    clean = sorted({t for r in refs if r.title for t in (r.title, FOREIGN.sub("", r.title)) if garbled(t) is None})
+    counts = lexicon([v for p in projects if p.kpi for v in p.kpi.fields.values()])
+    out = []
+    for r in refs:
+        kpi = projects[r.project].kpi if r.project is not None else None
+        if r.docno or not r.title or kpi is None or r.section not in kpi.chunked:
+            out.append(r)
+            continue
+        if r.section in kpi.scrambled and crosses_chunks(r.title, kpi.scrambled[r.section]):
+            kpi.notes.append(f"{r.section}: title '{r.title}' left out: it runs into a cell holding two "
+                             "wrapped lines whose order is lost")
+            continue
+        same_field = {x.title for x in refs if x.project == r.project and x.section == r.section}
+        title, note = readable_title(r.title, [c for c in clean if c not in same_field], counts)
+        if note:
+            kpi.notes.append(f"{r.section}: {note}")
+        if title is not None:
+            out.append(replace(r, title=title) if title != r.title else r)
+    return out
 
 
 def role(ref: PolicyRef) -> str:

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 
+from kg.extract.ocr_text import better_spelling, lexicon, simplified
 from kg.extract.targets import looks_like_value, parse_target
 from kg.model import Indicator, Line, Span, Target
 from kg.read.text import clean_name
@@ -229,10 +230,14 @@ def _reads(val: str | None) -> bool:
 
 def _indicator(
     file: str, it: Item, sides: tuple[str, ...], other: Item | None = None, primary_annual: bool = True,
-    fuzzy: bool = False,
+    fuzzy: bool = False, counts: dict[str, int] | None = None,
 ) -> Indicator:
-    # partners in an OCR'd grid are one indicator even when their names were misread apart
-    l3 = _fuller(it.l3, other.l3) if other and other.l3 and (fuzzy or _same_name(it.l3, other.l3)) else it.l3
+    # partners in an OCR'd grid are one indicator even when their names were misread apart: the
+    # spelling the table's own text bears out (kg.extract.ocr_text.better_spelling), else the fuller
+    if other and other.l3 and counts and fuzzy:
+        l3 = better_spelling(simplified(clean_name(it.l3)), simplified(clean_name(other.l3)), counts)
+    else:
+        l3 = _fuller(it.l3, other.l3) if other and other.l3 and (fuzzy or _same_name(it.l3, other.l3)) else it.l3
     l2 = it.l2 if (is_exact_l2(it.l2) or not other) else (other.l2 if is_exact_l2(other.l2) else it.l2)
     val = it.val if it.val else (other.val if other else None)
     period_target = None
@@ -246,7 +251,8 @@ def _indicator(
         if not primary_annual:
             val = other.val  # 年度 value from the annual side when it has one
     if fuzzy:
-        l3 = clean_name(l3)  # OCR's line-wrap spaces inside the name
+        l3 = simplified(clean_name(l3))  # OCR's line-wrap spaces inside the name, its traditional forms
+        val = simplified(val) if val else val
     return Indicator(
         l1=l1_of(l2) or it.l1, l2=l2, l3=l3, target=_target(val), span=_span(file, it),
         period_target=period_target, sides=sides,
@@ -277,7 +283,8 @@ def _assign(rows: list[list[Item]], right_start: int | None) -> tuple[Side, Side
     return left, right
 
 
-def _merge(file: str, period: list[Item], annual: list[Item], fuzzy: bool = False) -> list[Indicator]:
+def _merge(file: str, period: list[Item], annual: list[Item], fuzzy: bool = False,
+           counts: dict[str, int] | None = None) -> list[Indicator]:
     """Merge the 实施期 and 年度 sides into one list, in the primary side's order."""
     def missing(items):
         return sum(1 for i in items if not i.val and not i.mirrored)
@@ -314,7 +321,7 @@ def _merge(file: str, period: list[Item], annual: list[Item], fuzzy: bool = Fals
     for i, p in enumerate(primary):
         s = secondary[partner[i]] if i in partner else None
         sides = (ANNUAL, PERIOD) if s is not None else (own,)
-        out.append(_indicator(file, p, sides, s, primary_annual, fuzzy))
+        out.append(_indicator(file, p, sides, s, primary_annual, fuzzy, counts))
         # a secondary-only indicator goes after the indicator its predecessor was merged into
         for j in list(pending):
             prev = j - 1
@@ -405,11 +412,15 @@ def _ocr_items(items: list[Item]) -> list[Item]:
     return out
 
 
-def recover_indicators(file: str, lines: list[Line], fuzzy: bool = False) -> tuple[list[Indicator], str]:
+def recover_indicators(file: str, lines: list[Line], fuzzy: bool = False,
+                       context: list[str] = ()) -> tuple[list[Indicator], str]:
     """The indicators of one KPI table's indicator rows, and the layout that was read.
 
     ``fuzzy``: the grid is OCR output (see ``clean_ocr_grid``): two printings of an indicator
-    may differ by a misread character and are still one indicator."""
+    may differ by a misread character and are still one indicator; of their spellings, the one
+    ``context`` (the whole table's text) bears out is taken. An OCR'd row without a target is
+    not an indicator; rows printed above their 二级 label (it stands in the middle of the rows it
+    spans) take it."""
     rows = [parse_row(line) for line in lines if not line.noise]
     if fuzzy:
         rows = [_ocr_items(r) for r in rows]
@@ -426,7 +437,21 @@ def recover_indicators(file: str, lines: list[Line], fuzzy: bool = False) -> tup
                 side.take(it)
         return [_indicator(file, it, (ANNUAL, PERIOD), fuzzy=fuzzy) for it in side.out], "single"
     left, right = _assign(rows, right_start)
-    return _merge(file, left.out, right.out, fuzzy), "two-sided"
+    found = _merge(file, left.out, right.out, fuzzy, lexicon(list(context)) if fuzzy else None)
+    return (_settled(found) if fuzzy else found), "two-sided"
+
+
+def _settled(found: list[Indicator]) -> list[Indicator]:
+    """An OCR'd grid's indicators: those with a target, the leading ones without a 二级 taking the
+    first 二级 printed below them."""
+    out = [i for i in found if i.target.text.strip()]
+    first = next((i for i in out if i.l2), None)
+    for i in out:
+        if i.l2:
+            break
+        if first is not None:
+            i.l2, i.l1 = first.l2, first.l1
+    return out
 
 
 # ---------------------------------------------------------------- OCR'd grids

@@ -25,6 +25,7 @@ from kg.extract.indicators import (
     HEADER_TOKENS, TABLE_NOISE, category, clean_ocr_grid, edit_distance, l2_canonical, noise_cell, norm,
     recover_indicators,
 )
+from kg.extract.ocr_text import chunked, garbled_titles, unwrap
 from kg.model import Department, Indicator, KpiBlock, KpiTable, Line
 from kg.money import parse_amount
 from kg.policy.docno import iter_docnos, rejoin_docnos
@@ -598,7 +599,9 @@ def read_head(table: KpiTable, lines: list[Line], file: str) -> None:
                         table.funding.setdefault((side, LEVELS[label]), reading.amount)
             elif label in TEXT_FIELDS:
                 current_text = label
-                texts[label] = values
+                # an empty cell between two printed ones is text OCR lost: kept as "" (see ocr_text.unwrap)
+                texts[label] = [g for k, (c, v) in enumerate(cells)
+                                for g in (([""] if k and c - cells[k - 1][0] > 1 else []) + [v])]
                 table.field_spans[label] = line.span(file, "".join(values).strip())
     for label, cells in texts.items():
         table.fields[label] = _field_text(table, label, cells)
@@ -614,7 +617,16 @@ def read_head(table: KpiTable, lines: list[Line], file: str) -> None:
 
 
 def _field_text(table: KpiTable, label: str, cells: list[str]) -> str:
-    """A text cell's text; a document number OCR broke over two cells is put back together."""
+    """A text cell's text: wrapped lines OCR printed as column chunks put back in reading order
+    (:func:`kg.extract.ocr_text.unwrap`); a document number OCR broke over two cells put back together."""
+    if sum(1 for c in cells if c.strip()) > 1:
+        table.chunked.add(label)
+        text = unwrap(cells)
+        if text is not None:
+            table.notes.append(f"{label}: read as two wrapped lines printed in column chunks")
+            cells = [text]
+        elif any(len(c) > 1 for c in chunked(cells)):
+            table.scrambled[label] = list(cells)  # wrapped lines in an order that cannot be told
     cells, notes = rejoin_docnos(cells)
     table.notes.extend(f"{label}: {n}" for n in notes)
     return "".join(cells).strip()
@@ -663,7 +675,9 @@ def parse_kpi(block: KpiBlock, file: str, keep_personal: bool = False) -> KpiTab
     noisy = sum(1 for line in lines for c in line.cells if noise_cell(c)) >= TABLE_NOISE
     grid, grid_notes, ocr = clean_ocr_grid(grid, True if noisy else None)
     table.notes.extend(grid_notes)
-    table.indicators, layout = recover_indicators(file, grid, fuzzy=ocr)
+    table.indicators, layout = recover_indicators(file, grid, fuzzy=ocr, context=[l.text for l in lines])
+    if ocr:
+        _settle_cost_targets(table)
     if not table.indicators:
         table.notes.append("no indicator can be read from the table")
     elif layout != "two-sided":
@@ -671,6 +685,19 @@ def parse_kpi(block: KpiBlock, file: str, keep_personal: bool = False) -> KpiTab
     if keep_personal:
         table.personal = read_footer(footer)
     return table
+
+
+def _settle_cost_targets(table: KpiTable) -> None:
+    """A 成本指标 whose two printings differ (≤70.5万元 | ≤70.6万元): the one equal to the table's own
+    funding total (年度, else 实施期) is the reading its arithmetic bears out, and is taken."""
+    totals = {t for t in (table.annual_total, table.period_total) if t is not None}
+    for ind in table.indicators:
+        other = ind.period_target
+        if other is None or ind.target.amount_yuan in totals or other.amount_yuan not in totals:
+            continue
+        table.notes.append(f"{ind.l3}: target read {ind.target.text} and {other.text} on the two sides; "
+                           f"{other.text} equals the table's funding total and is taken")
+        ind.target, ind.period_target = other, ind.target
 
 
 def _same_indicator(a: Indicator, b: Indicator) -> bool:
@@ -686,10 +713,18 @@ def merge_tables(into: KpiTable, other: KpiTable, why: str) -> KpiTable:
     indicator once, the fields, figures and name ``into`` could not read taken from ``other``."""
     into.indicators.extend(i for i in other.indicators if not any(_same_indicator(i, j) for j in into.indicators))
     for k, v in other.fields.items():
-        # the same cell printed twice: keep the reading in which more document numbers can be read
-        if not into.fields.get(k) or _docnos(v) > _docnos(into.fields[k]):
+        # the same cell printed twice: keep the reading in which more document numbers can be read,
+        # else fewer titles are garbled
+        mine = into.fields.get(k)
+        if not mine or (_docnos(v), -garbled_titles(v)) > (_docnos(mine), -garbled_titles(mine)):
             into.fields[k] = v
             into.field_spans[k] = other.field_spans[k]
+            if k in other.chunked:
+                into.chunked.add(k)
+            if k in other.scrambled:
+                into.scrambled[k] = other.scrambled[k]
+            else:
+                into.scrambled.pop(k, None)
     for k, v in other.goals.items():
         into.goals.setdefault(k, v)
     for k, v in other.funding.items():

@@ -161,6 +161,8 @@ def why_not(ta: str, tb: str, sim: float, same_line: Callable[[], bool]) -> str 
         return "a short title and its full form: one law (the law table's business)"
     if ka != kb and (ka.startswith(kb) or kb.startswith(ka) or ka.endswith(kb) or kb.endswith(ka)):
         return "one title extends the other: another document (…实施条例, …（试行）) or a short title"
+    if re.sub(r"\d", "", ta) == re.sub(r"\d", "", tb) and ta != tb:
+        return "they differ only in their figures (a plan's years, an edition): two documents"
     if same_line():
         return "cited in the same line of one document: two documents"
     if sim < THRESHOLD:

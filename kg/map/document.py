@@ -47,6 +47,8 @@ def map_extraction(ex: Extraction) -> Mapped:
     out.add(d, DCTERMS.title, doc.title)
     out.add(d, BK.sha256, ex.source.sha256)
     out.add(d, BK.pageCount, ex.source.pages)
+    for n in ex.source.ocr_pages:
+        out.add(d, BK.ocrPage, n)
     if ex.stated_targets is not None:
         out.add(d, BK.projectsWithTargets, ex.stated_targets[0])
     for note in ex.notes:
@@ -376,4 +378,5 @@ def _budget_line(out: Out, shared: Out, d: URIRef, node: URIRef, table: URIRef, 
         shared.add(item, SKOS.prefLabel, name)
     shared.add(CLASSIFICATIONS, SKOS.member, item)
     out.add(node, BK.classificationItem, item)
+    out.add(node, SKOS.editorialNote, line.note)
     out.prov(node, d, line.span)

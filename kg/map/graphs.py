@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from decimal import Decimal
+
 from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from kg import iri
@@ -52,3 +55,5 @@ class Out:
         if span.box is not None:
             self.add(node, BK.sourceBox, " ".join(f"{v:g}" for v in span.box))
         self.add(node, BK.sourceText, span.text)
+        if span.confidence is not None:
+            self.add(node, BK.ocrConfidence, Literal(Decimal(str(round(span.confidence, 4))), datatype=XSD.decimal))

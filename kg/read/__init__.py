@@ -13,13 +13,15 @@ PDF_SUFFIXES = {".pdf"}
 SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES
 
 
-def read(path: str | Path, data: bytes | None = None, limits=None) -> SourceDoc:
+def read(path: str | Path, data: bytes | None = None, limits=None, ocr: str = "auto") -> SourceDoc:
     """Read one document, choosing the reader by the file's extension.
 
     With ``data``, the file's bytes, the document is read from them instead of from disk (a worker of
     a cluster that cannot see the file): name, path and provenance are ``path``'s, as if read there.
     ``limits`` (:class:`kg.read.limits.Limits`): size and pages a document may have. Control
     characters are removed from every line (:mod:`kg.read.hygiene`), with a warning in ``warnings``.
+    ``ocr``: which pages of a PDF are read by OCR: "never", "auto" (those with almost no text layer)
+    or "always" (see :func:`kg.read.pdf.needs_ocr`).
     """
     from kg.read.hygiene import clean_lines, warning
     from kg.read.limits import check_file, check_size
@@ -37,9 +39,12 @@ def read(path: str | Path, data: bytes | None = None, limits=None) -> SourceDoc:
 
         doc = read_text(p, data)
     elif suffix in PDF_SUFFIXES:
-        from kg.read.pdf import read_pdf
+        from dataclasses import replace
 
-        doc = read_pdf(p, data=data, limits=limits)
+        from kg.read.pdf import DEFAULT, read_pdf
+
+        settings = replace(DEFAULT, ocr=ocr) if ocr != DEFAULT.ocr else DEFAULT
+        doc = read_pdf(p, settings, data=data, limits=limits)
     else:
         raise ReadError(f"unsupported file type {suffix or '(none)'}; expected one of {', '.join(sorted(SUFFIXES))}",
                         file=p.name)

@@ -27,8 +27,9 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kg.errors import ReadError
@@ -36,6 +37,7 @@ from kg.model import Line, SourceDoc
 from kg.read.aligned import Carry, TableRow, read_tables
 from kg.read.layout import AlignSettings, Band, bands, segments
 from kg.read.limits import check_pages, encrypted
+from kg.read.ocr import OcrUnavailable
 from kg.read.text import clean_cell, clean_name
 
 _NUMBER = re.compile(r"^[-−]?[\d,，]*\d(?:\.\d+)?%?$")
@@ -59,6 +61,14 @@ class PdfSettings:
     running_header_pages: int = 3
     #: how tables printed without rulings are read
     align: AlignSettings = field(default_factory=AlignSettings)
+    #: OCR: "never", "auto" (a page with almost no text layer: fewer than ``ocr_min_chars`` characters,
+    #: and a picture on it) or "always" (every page, its text layer ignored)
+    ocr: str = "auto"
+    ocr_min_chars: int = 20
+    #: the resolution a scanned page is rendered at: its picture's own, within these bounds
+    ocr_dpi: tuple[float, float] = (150.0, 300.0)
+    #: texts whose edges are this close (points) are aligned, on a page read by OCR
+    ocr_tolerance: float = 2.5
 
 
 DEFAULT = PdfSettings()
@@ -75,6 +85,7 @@ class _Item:
     x1: float = 0.0
     table: int | None = None  # index of the table on the page, for rows
     row: int = 0
+    ocr: dict | None = None  # per cell text: OCR's confidence and other readings (a page read by OCR)
     noise: bool = False
     size: float = 10.0  # font size of a text line
     last_top: float | None = None  # top of the last printed line joined into this one
@@ -119,12 +130,29 @@ def _in_box(word: dict, box: tuple[float, float, float, float]) -> bool:
     return box[0] - 1 <= x <= box[2] + 1 and box[1] - 1 <= y <= box[3] + 1
 
 
+def _ocr_of(cells: list[str], words_of: list[list[dict]]) -> dict | None:
+    """Per cell text, OCR's confidence (its least sure word's) and, for a cell of one word, the
+    other readings of that word; None when no word was recognised (a text layer)."""
+    out = {}
+    for text, ws in zip(cells, words_of):
+        ws = [w for w in ws if "conf" in w]
+        if not ws or not text:
+            continue
+        conf = min(w["conf"] for w in ws)
+        alts = tuple(ws[0].get("readings", ())) if len(ws) == 1 else ()
+        was = out.get(text)
+        out[text] = (min(conf, was[0]) if was else conf, alts or (was[1] if was else ()))
+    return out or None
+
+
 def _text_line(band: Band) -> _Item:
     """A printed line outside any table → an item, one cell per segment."""
+    cells = [clean_name(clean_cell(s.text)) for s in band.segs]
     return _Item(
-        cells=[clean_name(clean_cell(s.text)) for s in band.segs],
+        cells=cells,
         top=band.top, bottom=band.bottom, x0=band.segs[0].x0, x1=band.segs[-1].x1,
         size=max(float(w.get("size") or 10) for s in band.segs for w in s.words),
+        ocr=_ocr_of(cells, [s.words for s in band.segs]),
     )
 
 
@@ -183,27 +211,65 @@ def _table_rows(tables) -> tuple[list[_Item], list[tuple]]:
     return items, boxes
 
 
-def _table_items(rows: list[TableRow], table_base: int = 0) -> list[_Item]:
+def _scanned_table_rows(page, scanned) -> tuple[list[_Item], list[tuple]]:
+    """The ruled tables of a page read by OCR: pdfplumber's table finder over the rulings found in
+    its image, each cell filled with the words recognised inside it (:func:`kg.read.scan.fill`)."""
+    from kg.read.scan import fill
+
+    if len(scanned.vertical) < 2 or len(scanned.horizontal) < 2:
+        return [], []
+    tables = page.find_tables({
+        "vertical_strategy": "explicit", "horizontal_strategy": "explicit",
+        "explicit_vertical_lines": scanned.vertical, "explicit_horizontal_lines": scanned.horizontal,
+    })
+    items: list[_Item] = []
+    boxes = []
+    for t_index, table in enumerate(tables):
+        if not table.rows or max(len(r.cells) for r in table.rows) < 2:
+            continue
+        boxes.append(table.bbox)
+        for r_index, row in enumerate(table.rows):
+            filled = [fill(scanned.words, c) if c else ("", []) for c in row.cells]
+            cells = [cell_text(text) for text, _ in filled]
+            x0, top, x1, bottom = row.bbox
+            items.append(_Item(
+                cells=cells, top=top, bottom=bottom, x0=x0, x1=x1, table=t_index, row=r_index,
+                ocr=_ocr_of(cells, [ws for _, ws in filled]),
+            ))
+    return items, boxes
+
+
+def _table_items(rows: list[TableRow], table_base: int = 0, words: list[dict] = ()) -> list[_Item]:
     """Rows of unruled tables → items, numbered per table."""
     items, row_no = [], {}
+    by_text: dict[str, list[dict]] = {}
+    for w in words:
+        by_text.setdefault(w["text"], []).append(w)
     for r in rows:
         row_no[r.table] = row_no.get(r.table, -1) + 1
+        cells = [cell_text("\n".join(parts)) for parts in r.cells]
+        ocr = None
+        if by_text:  # a page read by OCR: the words of each cell, found by their text on the row
+            near = [[w for part in parts for t in part.split(" ") for w in by_text.get(t, [])
+                     if r.top - 1 <= (w["top"] + w["bottom"]) / 2 <= r.bottom + 1] for parts in r.cells]
+            ocr = _ocr_of(cells, near)
         items.append(_Item(
-            cells=[cell_text("\n".join(parts)) for parts in r.cells], top=r.top, bottom=r.bottom,
-            x0=r.x0, x1=r.x1, table=table_base + r.table, row=row_no[r.table],
+            cells=cells, top=r.top, bottom=r.bottom,
+            x0=r.x0, x1=r.x1, table=table_base + r.table, row=row_no[r.table], ocr=ocr,
         ))
     return items
 
 
-def _aligned_rows(lines: list[Band], carry: Carry | None, settings: PdfSettings, height: float):
+def _aligned_rows(lines: list[Band], carry: Carry | None, settings: PdfSettings, height: float,
+                  words: list[dict] = (), align: AlignSettings | None = None):
     """Tables by alignment among a page's lines: their rows as items, the indexes of the lines they
     use, and the page's :class:`~kg.read.aligned.PageTables`."""
     hi = len(lines)
     while hi and lines[hi - 1].top > height * (1 - settings.margin) and _PAGE_NO.match(lines[hi - 1].text):
         hi -= 1
-    found = read_tables(lines, carry, settings.align, content=(0, hi))
+    found = read_tables(lines, carry, align or settings.align, content=(0, hi))
     used = {i for a, b in found.ranges for i in range(a, b)}
-    return _table_items(found.rows), used, found
+    return _table_items(found.rows, words=words), used, found
 
 
 def _adopt_header(page: list[_Item], orphans: list[TableRow]) -> None:
@@ -218,13 +284,22 @@ def _adopt_header(page: list[_Item], orphans: list[TableRow]) -> None:
         page[gone[0]:gone[-1] + 1] = rows
 
 
-def read_page(page, settings: PdfSettings = DEFAULT, carry: Carry | None = None):
+def read_page(page, settings: PdfSettings = DEFAULT, carry: Carry | None = None, scanned=None):
     """One pdfplumber page → its items in reading order (tables in place, top to bottom), what the
     page leaves for the next, and the rows of the header the previous page ended with when this
-    page prints that table's body (see :mod:`kg.read.aligned`)."""
-    ruled = bool(page.lines or page.rects or page.curves)
-    rows, boxes = _table_rows(page.find_tables(settings.table)) if ruled else ([], [])
-    words = page.extract_words(x_tolerance=settings.x_tolerance, extra_attrs=["size"])
+    page prints that table's body (see :mod:`kg.read.aligned`).
+
+    ``scanned``: what OCR read on the page's image (:class:`kg.read.scan.Scanned`), read instead of
+    its text layer: the same steps over the words and rulings recognised."""
+    align = settings.align
+    if scanned is not None:
+        rows, boxes = _scanned_table_rows(page, scanned)
+        words = scanned.words
+        align = replace(settings.align, tolerance=settings.ocr_tolerance)
+    else:
+        ruled = bool(page.lines or page.rects or page.curves)
+        rows, boxes = _table_rows(page.find_tables(settings.table)) if ruled else ([], [])
+        words = page.extract_words(x_tolerance=settings.x_tolerance, extra_attrs=["size"])
     free = [w for w in words if not any(_in_box(w, b) for b in boxes)]
     lines = [Band(segments(b, settings.cell_gap)) for b in bands(free)]
     height = float(page.height)
@@ -233,7 +308,7 @@ def read_page(page, settings: PdfSettings = DEFAULT, carry: Carry | None = None)
     if rows:
         carry = None
     else:
-        rows, used, found = _aligned_rows(lines, carry, settings, height)
+        rows, used, found = _aligned_rows(lines, carry, settings, height, words if scanned is not None else (), align)
         carry, orphans = found.carry, found.orphans
     text = [_text_line(ln) for i, ln in enumerate(lines) if i not in used]
     # a table sorts at its top edge as one block; text lines sort by their top
@@ -327,12 +402,52 @@ def _repeated_pages(pages: list[list[_Item]]) -> list[int]:
     return repeated
 
 
+# ---------------------------------------------------------------- pages read by OCR
+
+
+def needs_ocr(page, settings: PdfSettings) -> bool:
+    """Whether a page is read by OCR: always, never, or (auto) when its text layer holds almost no
+    text and it shows a picture."""
+    if settings.ocr == "always":
+        return True
+    if settings.ocr == "never":
+        return False
+    return len(page.chars) < settings.ocr_min_chars and bool(page.images)
+
+
+def _dpi(page, settings: PdfSettings) -> float:
+    """The resolution of the page's largest picture (its pixels over its printed width), within bounds."""
+    lo, hi = settings.ocr_dpi
+    best = None
+    for im in page.images:
+        w = float(im.get("width") or 0)
+        src = im.get("srcsize") or (0, 0)
+        if w > 0 and src[0]:
+            dpi = float(src[0]) / (w / 72.0)
+            area = w * float(im.get("height") or 0)
+            if best is None or area > best[0]:
+                best = (area, dpi)
+    return min(hi, max(lo, best[1])) if best else 200.0
+
+
+def scan_page(page, settings: PdfSettings = DEFAULT):
+    """Render a page (pdfplumber renders through pypdfium2) and read it by OCR (:mod:`kg.read.scan`)."""
+    import numpy as np
+
+    from kg.read.scan import scan_image
+
+    dpi = _dpi(page, settings)
+    image = np.asarray(page.to_image(resolution=dpi, antialias=True).original.convert("RGB"))
+    return scan_image(image, dpi / 72.0)
+
+
 # ---------------------------------------------------------------- the document
 
 def read_pdf(path: str | Path, settings: PdfSettings = DEFAULT, data: bytes | None = None, limits=None) -> SourceDoc:
     """Read a PDF (or its bytes, ``data``, under its path) into lines; a file pdfplumber cannot open is a
     :class:`ReadError`, and so is one over ``limits`` (:mod:`kg.read.limits`: pages). The bytes read are
-    the bytes parsed and hashed."""
+    the bytes parsed and hashed. Pages without a text layer are read by OCR (``settings.ocr``, see
+    :func:`needs_ocr`); the document says which and how long it took."""
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
 
@@ -347,11 +462,28 @@ def read_pdf(path: str | Path, settings: PdfSettings = DEFAULT, data: bytes | No
     pages: list[list[_Item]] = []
     heights: list[float] = []
     carry = None
+    ocr_pages: list[int] = []
+    ocr_seconds = 0.0
+    notes: list[str] = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             check_pages(p.name, len(pdf.pages), limits)
-            for page in pdf.pages:
-                items, carry, orphans = read_page(page, settings, carry)
+            for n, page in enumerate(pdf.pages, start=1):
+                scanned = None
+                if needs_ocr(page, settings):
+                    t0 = time.perf_counter()
+                    try:
+                        scanned = scan_page(page, settings)
+                    except OcrUnavailable as e:
+                        if settings.ocr == "always":
+                            raise OcrUnavailable(e.message, file=p.name) from e
+                        notes.append(f"page {n} has no text layer and was not read: {e.message}")
+                    else:
+                        ocr_pages.append(n)
+                        if scanned.angle:
+                            notes.append(f"page {n} read by OCR, straightened by {scanned.angle:g}°")
+                    ocr_seconds += time.perf_counter() - t0
+                items, carry, orphans = read_page(page, settings, carry, scanned)
                 if orphans and pages:
                     _adopt_header(pages[-1], orphans)
                 pages.append(items)
@@ -366,10 +498,17 @@ def read_pdf(path: str | Path, settings: PdfSettings = DEFAULT, data: bytes | No
             raise ReadError(f"a damaged PDF pdfplumber cannot read ({type(e).__name__})", file=p.name) from e
         raise
     if not any(it.key for page in pages for it in page):
-        raise ReadError(
-            f"no text layer on any of its {len(pages)} pages (a scanned PDF: run OCR first and ingest its text)",
-            file=p.name,
-        )
+        if notes and settings.ocr == "auto":  # scanned pages, and no OCR engine to read them
+            raise OcrUnavailable(
+                f"no text layer on any of its {len(pages)} pages, and the OCR engine is not installed "
+                "(pip install 'budget-kg[ocr]')", file=p.name)
+        if settings.ocr == "never":
+            why = " (a scanned PDF: read it with --ocr auto)"
+        elif ocr_pages:
+            why = ", and OCR found no text on their pictures either"
+        else:
+            why = ", and no picture on them to read by OCR"
+        raise ReadError(f"no text layer on any of its {len(pages)} pages{why}", file=p.name)
     _running_headers(pages, settings, heights)
     _continuations(pages)
     repeated = _repeated_pages(pages)
@@ -378,9 +517,10 @@ def read_pdf(path: str | Path, settings: PdfSettings = DEFAULT, data: bytes | No
         for it in page:
             lines.append(Line(
                 no=len(lines) + 1, text="\t".join(it.cells), cells=it.cells, page=n, noise=it.noise,
-                box=(round(it.x0, 1), round(it.top, 1), round(it.x1, 1), round(it.bottom, 1)),
+                box=(round(it.x0, 1), round(it.top, 1), round(it.x1, 1), round(it.bottom, 1)), ocr=it.ocr,
             ))
     return SourceDoc(
         name=p.name, path=str(p), lines=lines, sha256=hashlib.sha256(data).hexdigest(), pages=len(pages),
-        notes=[f"page {n} repeats an earlier page and is not counted again" for n in repeated],
+        notes=notes + [f"page {n} repeats an earlier page and is not counted again" for n in repeated],
+        ocr_pages=ocr_pages, ocr_seconds=ocr_seconds,
     )
