@@ -154,7 +154,33 @@ def ingest(store: Path, jobs: int, paths: list[Path], timeout: float, log: Path)
     objs, why = run_lines(cmd, timeout, log, show)
     final = next((o["result"] for o in objs if "result" in o), None)
     progress = next((o["progress"] for o in reversed(objs) if "progress" in o), None)
-    return final, progress, why or (None if final else "it printed no result")
+    curve = [o["progress"] for o in objs if "progress" in o] + ([final] if final else [])
+    return final, progress, why or (None if final else "it printed no result"), curve
+
+
+def print_curve(curve: list[dict], parts: int = 10) -> None:
+    """Cost per document along one ingest, in ``parts`` slices of the documents done: is it flat?
+    CPU milliseconds a document of the writer (store, link, flush: with jobs > 1 it does not parse)
+    and of the workers, and documents/s, in each slice."""
+    pts = [p for p in curve if p.get("writer_cpu") is not None]
+    if len(pts) < 3:
+        return
+    total = pts[-1]["documents_done"]
+    marks = [total * k / parts for k in range(1, parts + 1)]
+    print("    along the run (each slice of the documents: writer + workers' CPU ms a document, documents/s):")
+    prev, cells = {"documents_done": 0, "writer_cpu": pts[0]["writer_cpu"], "worker_cpu": 0.0, "seconds": 0.0}, []
+    for m in marks:
+        p = next((x for x in pts if x["documents_done"] >= m), pts[-1])
+        n = p["documents_done"] - prev["documents_done"]
+        if n <= 0:
+            continue
+        w = (p["writer_cpu"] - prev["writer_cpu"]) / n * 1000
+        k = (p["worker_cpu"] - prev["worker_cpu"]) / n * 1000
+        rate = n / max(p["seconds"] - prev["seconds"], 1e-9)
+        cells.append(f"≤{p['documents_done']:,}: {w:.0f}+{k:.0f} ms, {rate:.1f}/s")
+        prev = p
+    for i in range(0, len(cells), 5):
+        print("      " + " · ".join(cells[i:i + 5]))
 
 
 def ask(store: Path, qfile: Path, args, work: Path, n: int) -> dict:
@@ -292,7 +318,7 @@ def pdf_rate(folder: Path, count: int, jobs: list[int], work: Path, timeout: flo
     print(f"\n== PDF: the first {count} generated documents rendered by tests/pdfgen.py: {pages} pages ==")
     for j in jobs:
         store = work / f"pdf-store-{j}"
-        final, progress, why = ingest(store, j, [out], timeout, work / f"pdf-{j}.log")
+        final, progress, why, _ = ingest(store, j, [out], timeout, work / f"pdf-{j}.log")
         if final:
             print(f"  jobs {j}: {final['seconds']:.1f} s = {pages / final['seconds']:.1f} pages/s, "
                   f"{final['documents'] / final['seconds']:.2f} documents/s ({final['incomplete']} incomplete, "
@@ -321,8 +347,9 @@ def one_size(n: int, args, work: Path, missing: list[str]) -> None:
     last = None
     for j in args.jobs:
         store = work / f"store-{n}-{j}"
-        final, progress, why = ingest(store, j, [folder], args.timeout, work / f"ingest-{n}-{j}.log")
+        final, progress, why, curve = ingest(store, j, [folder], args.timeout, work / f"ingest-{n}-{j}.log")
         print_ingest(j, n, final, progress, why, missing)
+        print_curve(curve)
         if final:
             if last:
                 shutil.rmtree(last[0], ignore_errors=True)
@@ -337,7 +364,7 @@ def one_size(n: int, args, work: Path, missing: list[str]) -> None:
     qfile.write_text(json.dumps(c["questions"], ensure_ascii=False), "utf-8")
     print_queries(ask(store, qfile, args, work, n), c["questions"], missing, n)
     before = disk(store)
-    final, progress, why = ingest(store, j, [folder], args.timeout, work / f"reingest-{n}-{j}.log")
+    final, progress, why, _ = ingest(store, j, [folder], args.timeout, work / f"reingest-{n}-{j}.log")
     if final:
         after = disk(store)
         print(f"  re-ingest unchanged (jobs {j}): {final['seconds']:.0f} s = {final['documents'] / final['seconds']:.2f} documents/s "

@@ -5,7 +5,8 @@ ingest's, not the harness's):
 
 Runs :func:`kg.pipeline.ingest` as ``kg ingest --store STORE --jobs JOBS PATH...`` does and prints JSON
 lines on stdout: ``{"progress": …}`` every few seconds (so that a run stopped at a time limit still
-says how far it got) and ``{"result": …}`` at the end.
+says how far it got, and so that ``bench/scale.py`` can draw the cost per document along the run) and
+``{"result": …}`` at the end.
 
 Stages are the pipeline's own (``IngestReport.stages``): ``hash`` (the manifest: each file's SHA-256
 against the ledger), ``parse`` (the writer waiting for the next parsed document: with one job the whole
@@ -128,6 +129,7 @@ def snapshot(done: int, started: float, sampler: Sampler, stages: dict | None = 
         "documents_done": done, "seconds": wall, "stages": staged,
         "cpu": {k: (cpu or {}).get(k, 0.0) for k in STAGES},
         "worker_cpu": sum(sampler.cpu.get(p, 0.0) for p in workers),
+        "writer_cpu": time.process_time(),  # this process's CPU so far (all its threads): the curve's writer
         "rss_writer_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "rss_worker_mib": max((sampler.hwm[p] for p in workers), default=0) / 1024,
         "rss_tree_mib": sampler.peak_tree / 1024, "workers": len(workers),
