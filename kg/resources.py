@@ -16,6 +16,7 @@ A resource that is not there is a :class:`MissingResource`: one line naming it a
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -29,6 +30,7 @@ class MissingResource(KgError):
     """A file the package needs at run time is not installed."""
 
 
+@lru_cache(maxsize=None)  # where a package lies does not change while the process runs: asked per code lookup
 def package_dir(package: str) -> Path:
     """The folder of a package of data, as a path on disk (wheels install unzipped)."""
     try:

@@ -202,6 +202,15 @@ def assemble_references(text: str, ents: Sequence[Ent]) -> list[FoundRef]:
 # ---------------------------------------------------------------- spaCy adapters
 
 
+def text_of(doc: Doc) -> str:
+    """The doc's text, joined once: ``Doc.text`` joins every token (in Chinese, one a character) each
+    time it is read, and every component reads it."""
+    text = doc.user_data.get("kg.text")
+    if text is None:
+        text = doc.user_data["kg.text"] = doc.text
+    return text
+
+
 def _add_ents(doc: Doc, found: Iterable[tuple[int, int]], label: str) -> None:
     """Add character spans as entities; see the module docstring for overlaps."""
     ents = list(doc.ents)
@@ -220,7 +229,7 @@ def _add_ents(doc: Doc, found: Iterable[tuple[int, int]], label: str) -> None:
 @Language.factory("bk_amount", assigns=["doc.ents"])
 def make_amount(nlp: Language, name: str):
     def bk_amount(doc: Doc) -> Doc:
-        _add_ents(doc, find_amounts(doc.text), "MONEY")
+        _add_ents(doc, find_amounts(text_of(doc)), "MONEY")
         return doc
 
     return bk_amount
@@ -229,7 +238,7 @@ def make_amount(nlp: Language, name: str):
 @Language.factory("bk_docno", assigns=["doc.ents"])
 def make_docno(nlp: Language, name: str):
     def bk_docno(doc: Doc) -> Doc:
-        found = list(iter_docnos(doc.text))
+        found = list(iter_docnos(text_of(doc)))
         _add_ents(doc, ((s, e) for s, e, d in found if d.kind == "docno"), "DOCNO")
         _add_ents(doc, ((s, e) for s, e, d in found if d.kind == "decree"), "DECREE")
         return doc
@@ -241,7 +250,7 @@ def make_docno(nlp: Language, name: str):
 def make_title(nlp: Language, name: str):
     def bk_title(doc: Doc) -> Doc:
         # 《晋市审管批[2022]310号》: a number in title marks is the number, not a title
-        spans = ((s, e) for s, e in iter_titles(doc.text) if parse_docno(doc.text[s + 1 : e - 1]) is None)
+        spans = ((s, e) for s, e in iter_titles(text_of(doc)) if parse_docno(text_of(doc)[s + 1 : e - 1]) is None)
         _add_ents(doc, spans, "TITLE")
         return doc
 
@@ -255,7 +264,7 @@ def make_issuer(nlp: Language, name: str):
         for ent in doc.ents:
             start = ent.start_char
             if ent.label_ in ("DOCNO", "DECREE", "TITLE"):
-                span = find_issuer(doc.text, start, floor)
+                span = find_issuer(text_of(doc), start, floor)
                 if span is not None:
                     found.append(span)
             floor = ent.end_char
@@ -269,7 +278,7 @@ def make_issuer(nlp: Language, name: str):
 def make_references(nlp: Language, name: str):
     def bk_references(doc: Doc) -> Doc:
         ents = [(e.label_, e.start_char, e.end_char) for e in doc.ents]
-        doc._.references = assemble_references(doc.text, ents)
+        doc._.references = assemble_references(text_of(doc), ents)
         return doc
 
     return bk_references

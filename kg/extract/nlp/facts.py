@@ -41,7 +41,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract.nlp.components import _add_ents
+from kg.extract.nlp.components import _add_ents, text_of
 from kg.money import parse_amount, to_yuan
 
 __all__ = ["FoundFact", "Context", "assemble_facts", "find_percents", "find_counts", "find_dates", "find_topics", "find_cues"]
@@ -578,7 +578,7 @@ def _mark(doc: Doc, spans: Iterable[tuple[int, int]], label: str) -> None:
 @Language.factory("bk_percent", assigns=["doc.ents"])
 def make_percent(nlp: Language, name: str):
     def bk_percent(doc: Doc) -> Doc:
-        _mark(doc, find_percents(doc.text), "PERCENT")
+        _mark(doc, find_percents(text_of(doc)), "PERCENT")
         return doc
 
     return bk_percent
@@ -587,7 +587,7 @@ def make_percent(nlp: Language, name: str):
 @Language.factory("bk_bare_amount", assigns=["doc.ents"])
 def make_bare_amount(nlp: Language, name: str):
     def bk_bare_amount(doc: Doc) -> Doc:
-        _mark(doc, find_bare_amounts(doc.text), "MONEY")
+        _mark(doc, find_bare_amounts(text_of(doc)), "MONEY")
         return doc
 
     return bk_bare_amount
@@ -596,7 +596,7 @@ def make_bare_amount(nlp: Language, name: str):
 @Language.factory("bk_count", assigns=["doc.ents"])
 def make_count(nlp: Language, name: str):
     def bk_count(doc: Doc) -> Doc:
-        _mark(doc, find_counts(doc.text), "COUNT")
+        _mark(doc, find_counts(text_of(doc)), "COUNT")
         return doc
 
     return bk_count
@@ -605,7 +605,7 @@ def make_count(nlp: Language, name: str):
 @Language.factory("bk_date", assigns=["doc.ents"])
 def make_date(nlp: Language, name: str):
     def bk_date(doc: Doc) -> Doc:
-        found = list(find_dates(doc.text))
+        found = list(find_dates(text_of(doc)))
         _mark(doc, ((s, e) for s, e, l in found if l == "ASOF"), "ASOF")
         _mark(doc, ((s, e) for s, e, l in found if l == "YEAR"), "YEAR")
         return doc
@@ -622,7 +622,7 @@ def make_topic(nlp: Language, name: str):
     classes = tuple(n for c, n in codelists.functional_codes().items() if len(c) == 3)
 
     def bk_topic(doc: Doc) -> Doc:
-        found = find_topics(doc.text, wordings, classes)
+        found = find_topics(text_of(doc), wordings, classes)
         keys = {}
         for s, e, label, key in found:
             keys[(s, e)] = key
@@ -637,7 +637,7 @@ def make_topic(nlp: Language, name: str):
 @Language.factory("bk_cue", assigns=["doc.ents"])
 def make_cue(nlp: Language, name: str):
     def bk_cue(doc: Doc) -> Doc:
-        found = find_cues(doc.text)
+        found = find_cues(text_of(doc))
         for label in sorted({l for _, _, l in found}):
             _mark(doc, ((s, e) for s, e, l in found if l == label), label)
         return doc
@@ -650,7 +650,7 @@ def make_facts(nlp: Language, name: str):
     def bk_facts(doc: Doc) -> Doc:
         keys = doc.user_data.get("topic_keys", {})
         ents = [(e.label_, e.start_char, e.end_char, keys.get((e.start_char, e.end_char), "")) for e in doc.ents]
-        doc._.facts = assemble_facts(doc.text, ents, doc._.fact_context)
+        doc._.facts = assemble_facts(text_of(doc), ents, doc._.fact_context)
         return doc
 
     return bk_facts
