@@ -24,7 +24,6 @@ import collections
 import os
 import re
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile

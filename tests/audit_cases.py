@@ -148,7 +148,6 @@ def build_store(paths: list[Path], store_dir: Path):
 def store_of_extractions(extractions, store_dir: Path):
     """A store holding documents already extracted (the session's cached PDF extractions), written
     the way ``kg.pipeline.ingest`` writes them: reference data, each document's graphs, entities, links."""
-    from kg import iri
     from kg.link import link_store
     from kg.map import map_extraction
     from kg.pipeline import load_reference_data

@@ -75,7 +75,6 @@ def test_removing_a_document_removes_its_rows(tmp_path):
     first = sorted(SEEDS.iterdir())[0]
     store = Store(tmp_path / "s")
     ingest([first], store)
-    policies = cited(store)
     iris = [r["p"] for r in store.select("SELECT DISTINCT ?p WHERE { ?r bk:refersTo ?p }")]
     rows = store.indexed("trace-policy.rq", iris)
     assert {r["policy"] for r in rows} == set(iris) and len(rows) == 57

@@ -16,7 +16,7 @@ from conftest import ROOT, SAMPLE
 
 from kg import iri
 from kg.map import map_extraction
-from kg.pipeline import extract_file, ingest, load_reference_data
+from kg.pipeline import extract_file, ingest
 from kg.store import Store
 
 S1 = SAMPLE / "demo-001_示范市数据服务中心_2025.txt"
@@ -128,7 +128,7 @@ def test_a_store_of_the_old_layout_is_migrated(tmp_path):
 
 @pytest.mark.skipif(sys.platform != "linux", reason="kills a process group with SIGKILL")
 def test_kill_9_during_an_ingest_then_a_rerun_gives_the_clean_store(tmp_path):
-    docs = copies(tmp_path / "in", 24)
+    copies(tmp_path / "in", 24)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     cmd = [sys.executable, "-m", "kg.cli", "ingest", "--jobs", "1", "--store", str(tmp_path / "s"), str(tmp_path / "in")]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)

@@ -4,7 +4,6 @@ their blank cells, and the document then says that it was read incompletely."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from conftest import SAMPLE
