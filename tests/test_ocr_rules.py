@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-from kg.extract.indicators import clean_ocr_grid, misread_category, noise_cell, recover_indicators
-from kg.extract.kpi import join_pieces, merge_continued, parse_kpi, read_figures, split_label
+from kg.extract.indicators import recover_indicators
+from kg.extract.ocr_grid import clean_ocr_grid, misread_category, noise_cell
+from kg.extract.kpi import parse_kpi, split_label
+from kg.extract.kpi_merge import merge_continued
+from kg.extract.kpi_pieces import join_pieces, read_figures
 from kg.extract.matching import best_amount, best_name, score
 from kg.extract.references import find_references
 from kg.model import Indicator, KpiBlock, KpiTable, Line, Project, ProjectRow, Span, Target
