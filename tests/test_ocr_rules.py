@@ -175,7 +175,9 @@ def test_an_ocr_grid_reads_as_the_two_sided_table_it_was():
         ("数量指标", "驻场人数", "≥8人"),  # printed above its 二级 label, which stands in the middle of its rows
         ("数量指标", "服务器运维数量", "293台"),  # the side whose target reads
         ("时效指标", "护网行动开展时间", "10月"),
-        ("成本指标", "故障处理及时性", "及时"),  # two rows in one line, split
+        # two rows in one line, split; the 成本指标 label OCR put on that line spans only the second: a
+        # 及时 target of a 及时性 is a 时效指标's (kg.extract.kpi_categories)
+        ("时效指标", "故障处理及时性", "及时"),
         ("成本指标", "尾款控制数(万)", "≤70.6万元"),
         ("社会效益", "缓解专网故障率高的问题", "缓解"),  # a two-character cell after a name: its target (緩: 缓)
     ]
@@ -255,3 +257,28 @@ def test_tables_kept_on_their_own_are_no_twins():
     b = _kpi("另一个示范项目经费", D(1000), lines_=(10, 19))
     kept, found = settle([Project(row=None, kpi=a), Project(row=None, kpi=b)], [ROW])
     assert [p.kpi for p in kept] == [a, b] and found == []
+
+
+def test_a_label_printed_between_the_rows_it_spans_takes_them():
+    # 时效指标 stands on a line of its own between its two rows; 经济效益 (no indicator) on its own line;
+    # 质量指标 is lost to OCR: put back in its place, it takes the rate
+    grid = lines(
+        HEADER,
+        "\t\t数量指标\t驻场人数\t≥8人\t\t数量指标\t驻场人数\t≥8人\t",
+        "\t产出指标\t\t故障发生率\t≤10%\t\t\t故障发生率\t≤10%\t",
+        "\t\t\t护网行动开展时间\t10月\t\t\t护网行动开展时间\t10月\t",
+        "\t\t时效指标\t\t\t\t时效指标\t\t\t",
+        "\t\t\t故障处理及时性\t及时\t\t\t故障处理及时性\t及时\t",
+        "\t\t成本指标\t尾款控制数\t≤70.6万元\t\t成本指标\t尾款控制数\t≤70.6万元\t",
+        "\t\t经济效益\t\t\t\t经济效益\t\t\t",
+        "\t效益指标\t社会效益\t保障城市云平台正常运行\t保障\t\t社会效益\t保障城市云平台正常运行\t保障\t",
+        "\t\t\t促进人大机关运转效率\t促进\t\t\t促进人大机关运转效率\t促进\t",
+        "\t\t生态效益\t\t\t\t生态效益\t\t\t",
+    )
+    inds, layout = recover_indicators("t.txt", grid, fuzzy=True)
+    assert [(i.l2, i.l3) for i in inds] == [
+        ("数量指标", "驻场人数"), ("质量指标", "故障发生率"), ("时效指标", "护网行动开展时间"), ("时效指标", "故障处理及时性"),
+        ("成本指标", "尾款控制数"), ("社会效益", "保障城市云平台正常运行"), ("社会效益", "促进人大机关运转效率"),
+    ]
+    carried, _ = recover_indicators("t.txt", grid)  # a clean grid's labels are carried down, as printed
+    assert [i.l2 for i in carried][1:4] == ["数量指标", "数量指标", "时效指标"]

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 
+from kg.extract.kpi_categories import Slot, assign, family
 from kg.extract.ocr_text import better_spelling, lexicon, simplified
 from kg.extract.targets import looks_like_value, parse_target
 from kg.model import Indicator, Line, Span, Target
@@ -186,8 +187,10 @@ class Side:
     l1: str | None = None
     l2: str | None = None
     out: list[Item] = field(default_factory=list)
+    slots: list[tuple[int, Item]] = field(default_factory=list)  # (row index, item) as taken
 
-    def take(self, item: Item) -> None:
+    def take(self, item: Item, slot: int = -1) -> None:
+        self.slots.append((slot, item))
         if item.l2 and not (item.amb and item.l3 is None and self.l2):
             self.l2 = item.l2
             self.l1 = l1_of(item.l2) or item.l1 or (item.l2 if item.amb else self.l1)
@@ -262,26 +265,52 @@ def _indicator(
 
 def _assign(rows: list[list[Item]], right_start: int | None) -> tuple[Side, Side]:
     left, right = Side(), Side()
-    for items in rows:
+    for n, items in enumerate(rows):
         if not items:
             continue
         if len(items) == 1:
             it = items[0]
             mid = right_start if right_start is not None else max(1, len(it.line.cells) // 2)
-            (right if it.cell >= mid else left).take(it)
+            (right if it.cell >= mid else left).take(it, n)
             continue
         first, last = items[0], items[-1]
         middle = items[1:-1]
         for it in middle:  # rare: a stray run between the two sides
-            (right if right_start is not None and it.cell >= right_start else left).take(it)
+            (right if right_start is not None and it.cell >= right_start else left).take(it, n)
         # one side cut off after its category label: the indicator is the other side's
         if last.heading and not first.heading and last.l2 and norm(last.l2) == norm(first.l2 or "") :
             last = replace(first, line=last.line, cell=last.cell, mirrored=True, l1=None)
         elif first.heading and not last.heading and first.l2 and norm(first.l2) == norm(last.l2 or ""):
             first = replace(last, line=first.line, cell=first.cell, mirrored=True, l1=None)
-        left.take(first)
-        right.take(last)
+        left.take(first, n)
+        right.take(last, n)
     return left, right
+
+
+def _recategorised(side: Side) -> list[Item]:
+    """An OCR'd column's rows under the 二级 labels they span (``kg.extract.kpi_categories``);
+    the labels carried down when the column gives nothing to partition by."""
+    by_slot: dict[int, Item] = {}
+    for n, it in side.slots:
+        if n in by_slot:  # two runs of one side on a line: read as carried down
+            return side.out
+        by_slot[n] = it
+    if not by_slot:
+        return side.out
+    first, last = min(by_slot), max(by_slot)
+    slots = []
+    for n in range(first, last + 1):
+        it = by_slot.get(n)
+        if it is None:
+            slots.append(Slot())
+            continue
+        canonical = l2_canonical(it.l2) if it.l2 else None
+        slots.append(Slot(label=canonical, printed=it.l2, row=it if it.l3 is not None else None,
+                          kind=family(it.l3, it.val) if it.l3 is not None else None))
+    got = assign(slots)
+    if got is None:
+        return side.out
+    return [replace(s.row, l1=l1_of(l2), l2=l2) for s, l2 in zip(slots, got) if s.row is not None]
 
 
 def _merge(file: str, period: list[Item], annual: list[Item], fuzzy: bool = False,
@@ -438,6 +467,8 @@ def recover_indicators(file: str, lines: list[Line], fuzzy: bool = False,
                 side.take(it)
         return [_indicator(file, it, (ANNUAL, PERIOD), fuzzy=fuzzy) for it in side.out], "single"
     left, right = _assign(rows, right_start)
+    if fuzzy:
+        left.out, right.out = _recategorised(left), _recategorised(right)
     found = _merge(file, left.out, right.out, fuzzy, lexicon(list(context)) if fuzzy else None)
     return (_settled(found) if fuzzy else found), "two-sided"
 
