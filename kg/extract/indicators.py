@@ -263,16 +263,28 @@ def _indicator(
     )
 
 
-def _assign(rows: list[list[Item]], right_start: int | None) -> tuple[Side, Side]:
+def _split_at(it: Item, right_start: int) -> list[Item]:
+    """An item whose labels stand on the 实施期 side and whose name on the 年度 side (OCR left the
+    cells between empty) → the heading and the indicator, one on each side."""
+    if not (it.l1 or it.l2) or it.l3 is None or not it.cell < right_start <= it.l3_cell:
+        return [it]
+    return [replace(it, l3=None, val=None), replace(it, cell=it.l3_cell, l1=None, l2=None, amb=False)]
+
+
+def _assign(rows: list[list[Item]], right_start: int | None, fuzzy: bool = False) -> tuple[Side, Side]:
     left, right = Side(), Side()
     for n, items in enumerate(rows):
         if not items:
             continue
+        if len(items) == 1 and fuzzy and right_start is not None:
+            items = _split_at(items[0], right_start)
         if len(items) == 1:
             it = items[0]
             mid = right_start if right_start is not None else max(1, len(it.line.cells) // 2)
             (right if it.cell >= mid else left).take(it, n)
             continue
+        if fuzzy and right_start is not None:  # OCR'd: a run from a label on the left to a name on the right is two
+            items = [part for it in items for part in _split_at(it, right_start)]
         first, last = items[0], items[-1]
         middle = items[1:-1]
         for it in middle:  # rare: a stray run between the two sides
@@ -287,9 +299,62 @@ def _assign(rows: list[list[Item]], right_start: int | None) -> tuple[Side, Side
     return left, right
 
 
-def _recategorised(side: Side) -> list[Item]:
-    """An OCR'd column's rows under the 二级 labels they span (``kg.extract.kpi_categories``);
-    the labels carried down when the column gives nothing to partition by."""
+# how an indicator's name ends (率, 数量, 时间, 费用 …); a name ending otherwise was cut by a line wrap
+_WHOLE_NAME = re.compile(r"(?:[率数量度间性费用额人次期值比积项件个本条份果效训]|成本|[)）])$")
+
+
+def _joined_value(a: str | None, b: str | None) -> str | None:
+    """The target of a name wrapped over two lines: the first line's, or a comparator the first line
+    kept and the figure the second did ("<" | "10%")."""
+    if a and b and re.fullmatch(r"[<>≤≥＜＞]=?", a.strip()) and looks_like_value(b):
+        return a.strip() + b.strip()
+    return a or b
+
+
+def _same_figure(a: str, b: str) -> bool:
+    """One target printed twice, its comparator lost once ("≥95%" | "95%")."""
+    ta, tb = parse_target(a), parse_target(b)
+    return ta.quantitative and tb.quantitative and (ta.value, ta.unit) == (tb.value, tb.unit)
+
+
+def _unwrapped(slots: list[tuple[int, Item]], elsewhere: set[str] = frozenset()) -> list[tuple[int, Item]]:
+    """An OCR'd column's rows with names wrapped over two lines joined: a name that does not end as
+    one ("各类软件系统正", "大数据应用平台运维服务") and, on the next line without a label, a name that
+    does ("常运行率", "成本"), when the second line shows no target of its own: none (and its name is
+    short, and no row of the other side is named so: ``elsewhere``), the first line's printed again,
+    or the figure after the first line's lone comparator ("<" | "10%"). Two word targets mean two
+    rows whose names OCR ran into each other: each word target is the verb its name starts with
+    ("确保政务…安全提高硬件…利用率" | 确保, 提高), and the name is cut where the second starts."""
+    out: list[tuple[int, Item]] = []
+    for n, it in slots:
+        prev = out[-1] if out else None
+        if (
+            prev is None or prev[0] != n - 1 or not prev[1].l3 or not it.l3 or it.l1 or it.l2
+            or _WHOLE_NAME.search(simplified(norm(prev[1].l3))) or not _WHOLE_NAME.search(simplified(norm(it.l3)))
+        ):
+            out.append((n, it))
+            continue
+        a, b = prev[1], it
+        name = norm(a.l3) + norm(b.l3)
+        words = [norm(v) for v in (a.val, b.val) if v and not re.search(r"\d", v)]
+        if len(words) == 2 and name.startswith(words[0]) and words[1] in name[1:]:
+            cut = name.index(words[1], 1)
+            out[-1] = (prev[0], replace(a, l3=name[:cut]))
+            out.append((n, replace(b, l3=name[cut:])))
+        elif (
+            (b.val is None and len(norm(b.l3)) <= 6 and not any(o.startswith(norm(b.l3)) for o in elsewhere))
+            or (a.val and b.val and (_same_figure(a.val, b.val) or re.fullmatch(r"[<>≤≥＜＞]=?", a.val.strip())))
+        ):
+            out[-1] = (prev[0], replace(a, l3=name, val=_joined_value(a.val, b.val)))
+        else:
+            out.append((n, it))
+    return out
+
+
+def _recategorised(side: Side, other: Side) -> list[Item]:
+    """An OCR'd column's rows, names wrapped over two lines joined (``_unwrapped``), under the 二级
+    labels they span (``kg.extract.kpi_categories``); the labels carried down when the column gives
+    nothing to partition by."""
     by_slot: dict[int, Item] = {}
     for n, it in side.slots:
         if n in by_slot:  # two runs of one side on a line: read as carried down
@@ -297,6 +362,19 @@ def _recategorised(side: Side) -> list[Item]:
         by_slot[n] = it
     if not by_slot:
         return side.out
+    last = None
+    for n in sorted(by_slot):  # a label printed again below itself is the rest of a wrapped name ("成本")
+        it = by_slot[n]
+        label = l2_canonical(it.l2) if it.l2 else None
+        if label and label == last and it.l3 is None and it.l1 is None:
+            by_slot[n] = replace(it, l2=None, amb=False, l3=it.l2, l3_cell=it.cell)
+        elif label:
+            last = label
+    elsewhere = {simplified(norm(it.l3)) for _, it in other.slots if it.l3}
+    by_slot = dict(_unwrapped(sorted(by_slot.items(), key=lambda x: x[0]), elsewhere))
+    carried = Side()
+    for n in sorted(by_slot):
+        carried.take(by_slot[n], n)
     first, last = min(by_slot), max(by_slot)
     slots = []
     for n in range(first, last + 1):
@@ -309,7 +387,7 @@ def _recategorised(side: Side) -> list[Item]:
                           kind=family(it.l3, it.val) if it.l3 is not None else None))
     got = assign(slots)
     if got is None:
-        return side.out
+        return carried.out
     return [replace(s.row, l1=l1_of(l2), l2=l2) for s, l2 in zip(slots, got) if s.row is not None]
 
 
@@ -466,9 +544,9 @@ def recover_indicators(file: str, lines: list[Line], fuzzy: bool = False,
             for it in r:
                 side.take(it)
         return [_indicator(file, it, (ANNUAL, PERIOD), fuzzy=fuzzy) for it in side.out], "single"
-    left, right = _assign(rows, right_start)
+    left, right = _assign(rows, right_start, fuzzy)
     if fuzzy:
-        left.out, right.out = _recategorised(left), _recategorised(right)
+        left.out, right.out = _recategorised(left, right), _recategorised(right, left)
     found = _merge(file, left.out, right.out, fuzzy, lexicon(list(context)) if fuzzy else None)
     return (_settled(found) if fuzzy else found), "two-sided"
 
