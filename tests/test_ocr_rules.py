@@ -282,3 +282,39 @@ def test_a_label_printed_between_the_rows_it_spans_takes_them():
     ]
     carried, _ = recover_indicators("t.txt", grid)  # a clean grid's labels are carried down, as printed
     assert [i.l2 for i in carried][1:4] == ["数量指标", "数量指标", "时效指标"]
+
+
+def test_a_grid_printed_over_itself_is_read_where_its_printings_agree():
+    from kg.extract.stacked_grid import read_stacked
+
+    grid = lines(
+        # the same columns stacked in cells, printed three times, misread a little differently each time
+        "\t二级指标 數量指标 则量指标 则效指标 成本指标\t三级指标 质依工程面积 返修率 质保股间 质保费用\t指标值 4500平方米 <6% 1年 110.49万元",
+        "\t二级指标 数量排标\t三级指标 质保工程面积 蒸修率 质保时间 质保费用\t指标值 4500平方米 <5% 1年 110.49万元",
+        "\t二级指标\t三级指标 质保工程面积 返修率 质保时间 质保费用\t指标值 4500平方米 <5% 1年 110.49万元",
+        # five names and four targets; a cell repeating a name down itself; pairs breaking the categories' order
+        "\t二级指标\t三级指标 质保工程面积 返修率 质保时间 质保费用 提升智慧城市管理能力\t指标值 4500平方米 <5% 1年 110.49万元",
+        "\t\t三级指标 CPU 内存 国产中间件 国产中间件\t指标值 ≥2500核 ≥5800G ≥60套 ≥72套",
+        "\t\t三级指标 付款时间 网络设备\t指标值 272台 ≤6月",
+    )
+    inds, notes = read_stacked("t.txt", grid, ["质保工程面积 返修率 质保时间 质保费用", "返修率"])
+    assert [(i.l1, i.l2, i.l3, i.target.text) for i in inds] == [
+        ("产出指标", "数量指标", "质保工程面积", "4500平方米"),  # the spelling the table's text bears out
+        ("产出指标", "质量指标", "返修率", "<5%"),  # the target most printings show
+        ("产出指标", "时效指标", "质保时间", "1年"),
+        ("产出指标", "成本指标", "质保费用", "110.49万元"),
+    ]
+    assert notes == ["4 indicators read from a grid printed over itself on lines 100, 101, 102"]
+    # two printings that disagree on a target: that row is left out, and said so
+    inds, notes = read_stacked("t.txt", grid[:2], ["质保工程面积 返修率 质保时间 质保费用"])
+    assert [i.l3 for i in inds] == ["质保工程面积", "质保时间", "质保费用"]
+    assert notes[0] == "返修率: its printings disagree on the target (<6%, <5%): left out"
+
+
+def test_an_ocr_target_of_words_must_read_as_one():
+    from kg.extract.kpi_categories import word_target_reads
+
+    assert [word_target_reads(n, v) for n, v in [
+        ("推动我市数字经济发展", "推动"), ("提供信息及时性", "及时"), ("网络线路租赁时间", "全年"),
+        ("验收结果", "合格"), ("课程安排合理", "台選"), ("相关人员满意度", "≥98%"),
+    ]] == [True, True, True, True, False, True]

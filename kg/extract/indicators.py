@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 
 from kg.extract.kpi_categories import Slot, assign, family
-from kg.extract.ocr_text import better_spelling, lexicon, simplified
+from kg.extract.ocr_text import better_spelling, lexicon, satisfaction, simplified
 from kg.extract.targets import looks_like_value, parse_target
 from kg.model import Indicator, Line, Span, Target
 from kg.read.text import clean_name
@@ -255,7 +255,7 @@ def _indicator(
         if not primary_annual:
             val = other.val  # 年度 value from the annual side when it has one
     if fuzzy:
-        l3 = simplified(clean_name(l3))  # OCR's line-wrap spaces inside the name, its traditional forms
+        l3 = satisfaction(simplified(clean_name(l3)))  # OCR's line-wrap spaces inside the name, its traditional forms
         val = simplified(val) if val else val
     return Indicator(
         l1=l1_of(l2) or it.l1, l2=l2, l3=l3, target=_target(val), span=_span(file, it),

@@ -21,10 +21,12 @@ from decimal import Decimal
 from functools import lru_cache
 
 from kg.extract.indicators import HEADER_TOKENS, category, norm, recover_indicators
-from kg.extract.kpi_merge import merge_continued, merge_tables  # noqa: F401  (kg.pipeline's entry points)
+from kg.extract.kpi_categories import word_target_reads
+from kg.extract.kpi_merge import merge_continued, merge_tables, same_indicator  # noqa: F401  (kg.pipeline's entry points)
 from kg.extract.kpi_pieces import NAME_LABEL_TAILS, Reading, fragment, join_pieces, read_figures  # noqa: F401
 from kg.extract.ocr_grid import TABLE_NOISE, clean_ocr_grid, edit_distance, noise_cell
 from kg.extract.ocr_text import chunked, unwrap
+from kg.extract.stacked_grid import read_stacked
 from kg.model import Department, KpiBlock, KpiTable, Line
 from kg.money import parse_amount
 from kg.policy.docno import rejoin_docnos
@@ -525,6 +527,11 @@ def parse_kpi(block: KpiBlock, file: str, keep_personal: bool = False) -> KpiTab
     table.indicators, layout = recover_indicators(file, grid, fuzzy=ocr, context=[l.text for l in lines])
     if ocr:
         _settle_cost_targets(table)
+        _drop_unread(table)
+    if ocr or noisy:
+        stacked, notes = read_stacked(file, lines, [l.text for l in lines])
+        table.indicators.extend(i for i in stacked if not any(same_indicator(i, j) for j in table.indicators))
+        table.notes.extend(notes)
     if not table.indicators:
         table.notes.append("no indicator can be read from the table")
     elif layout != "two-sided":
@@ -532,6 +539,20 @@ def parse_kpi(block: KpiBlock, file: str, keep_personal: bool = False) -> KpiTab
     if keep_personal:
         table.personal = read_footer(footer)
     return table
+
+
+def _drop_unread(table: KpiTable) -> None:
+    """An OCR'd grid's indicators that cannot be read are left out, and said so: a target of words
+    that is no target (``word_target_reads``), or a row no 二级 label stands over."""
+    kept = []
+    for ind in table.indicators:
+        if not ind.l2:
+            table.notes.append(f"{ind.l3}: no 二级 label can be read for it: left out")
+        elif not word_target_reads(ind.l3, ind.target.text):
+            table.notes.append(f"{ind.l3}: target '{ind.target.text}' does not read as one: left out")
+        else:
+            kept.append(ind)
+    table.indicators = kept
 
 
 def _settle_cost_targets(table: KpiTable) -> None:

@@ -85,6 +85,22 @@ def family(name: str | None, value: str | None) -> str | None:
     return None
 
 
+def word_target_reads(name: str, value: str) -> bool:
+    """Does a target of words read as one? It is the verb its name starts with or holds ("提高热线服务
+    水平" | 提高), a time (及时, 全年, 每季度), or a grade (合格, 达标); what else OCR prints there
+    ("台選" for 合理) is not taken.
+
+    >>> word_target_reads("提高热线服务水平", "提高"), word_target_reads("课程安排合理", "台選")
+    (True, False)
+    >>> word_target_reads("热线提供时间", "及时"), word_target_reads("一般故障处理", "4小时内")
+    (True, True)
+    """
+    n, v = re.sub(r"\s", "", name), re.sub(r"\s", "", value)
+    if not v or re.search(r"\d", v):
+        return True  # not a target of words
+    return v in n or bool(_TIME_VALUE.match(v)) or v in QUALITY_WORDS
+
+
 @dataclass
 class Slot:
     """One printed line of a grid column: its 二级 label (canonical, or None) and its row (or None)."""

@@ -17,7 +17,7 @@ from kg.policy.docno import iter_docnos
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def _same_indicator(a: Indicator, b: Indicator) -> bool:
+def same_indicator(a: Indicator, b: Indicator) -> bool:
     """Two printings of one indicator: the same 二级 and target, names equal or misread apart."""
     if l2_canonical(a.l2) != l2_canonical(b.l2) or norm(a.target.text) != norm(b.target.text):
         return False
@@ -28,7 +28,7 @@ def _same_indicator(a: Indicator, b: Indicator) -> bool:
 def merge_tables(into: KpiTable, other: KpiTable, why: str) -> KpiTable:
     """Fold ``other`` (the same table printed again, or its continuation) into ``into``: each
     indicator once, the fields, figures and name ``into`` could not read taken from ``other``."""
-    into.indicators.extend(i for i in other.indicators if not any(_same_indicator(i, j) for j in into.indicators))
+    into.indicators.extend(i for i in other.indicators if not any(same_indicator(i, j) for j in into.indicators))
     for k, v in other.fields.items():
         # the same cell printed twice: keep the reading in which more document numbers can be read,
         # else fewer titles are garbled

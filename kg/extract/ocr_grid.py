@@ -115,7 +115,7 @@ def _bare_number(text: str) -> bool:
     return t.quantitative and t.unit is None and t.comparator is None
 
 
-def _name_parts(text: str, k: int) -> list[str] | None:
+def name_parts(text: str, k: int) -> list[str] | None:
     """The ``k`` names of a cell that holds the names of ``k`` merged rows, or None."""
     parts: list[str] = []
     for w in text.split():
@@ -141,7 +141,7 @@ def _split_merged_rows(line: Line, cells: list[str]) -> list[Line]:
         values = cells[b].split()
         if len(values) < 2 or not all(looks_like_value(v, after_indicator=True) for v in values):
             continue
-        names = _name_parts(cells[a], len(values))
+        names = name_parts(cells[a], len(values))
         if names and (k in (0, len(values))):
             k = len(values)
             splits[a], splits[b] = names, values
