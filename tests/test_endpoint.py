@@ -145,14 +145,14 @@ def test_kg_audit_reports_the_same_and_stores_nothing(pushed):
     assert theirs.stderr.strip().splitlines()[-1] == (
         f"nothing stored: {server.query} is a read-only SPARQL endpoint (kg audit --store DIR stores the findings)")
     findings = json.loads(run("audit", "--endpoint", server.query, "--format", "json").stdout)
-    assert len(findings) == 39 and {f["severity"] for f in findings} == {"error", "warning", "info"}
+    assert len(findings) == 40 and {f["severity"] for f in findings} == {"error", "warning", "info"}
     same_quads(server.quads(), before)
 
 
 def test_audit_over_an_endpoint_cannot_write(both):
     _, remote = both
     report = audit(remote, write=False)
-    assert len(report.findings) == 39 and report.graphs == []
+    assert len(report.findings) == 40 and report.graphs == []
 
 
 def test_kg_viz_draws_the_same(pushed, both, tmp_path):
