@@ -46,3 +46,33 @@ def score(got: set, want: set) -> tuple[float, float]:
     """(precision, recall)."""
     hit = len(got & want)
     return (hit / len(got) if got else 1.0), (hit / len(want) if want else 1.0)
+
+
+def error_list(ex) -> list[str]:
+    """The indicators read but not labelled (FP) and labelled but not read (FN), by project."""
+    _, want = wanted(labels())
+    got = indicators(ex)
+    out = []
+    for project in sorted({x[0] for x in got | want}):
+        fp = sorted(x[1:] for x in got - want if x[0] == project)
+        fn = sorted(x[1:] for x in want - got if x[0] == project)
+        if fp or fn:
+            out.append(f"{project}: {len([x for x in got & want if x[0] == project])} right")
+            out.extend(f"  FP {' | '.join(x)}" for x in fp)
+            out.extend(f"  FN {' | '.join(x)}" for x in fn)
+    return out
+
+
+if __name__ == "__main__":
+    import os
+    import sys
+
+    from kg.pipeline import extract_file
+
+    seeds = Path(os.environ.get("KG_SHARED", "/work/shared")) / "seeds"
+    path = Path(sys.argv[1]) if len(sys.argv) > 1 else seeds / labels()["file"]
+    ex = extract_file(path)
+    _, want = wanted(labels())
+    p, r = score(indicators(ex), want)
+    print(f"indicators: P {p:.3f} R {r:.3f}")
+    print("\n".join(error_list(ex)))

@@ -2,9 +2,9 @@
 text by hand; what OCR left unreadable is not labelled, and the file says what was left out and why).
 
 Project → basis edges (立项依据: canonical number, else title) and indicators (二级, 三级, target; each once,
-the 年度 side's reading) are scored by precision and recall (tests/labels002.py). The floors are the figures measured when
-this was written (before this work the reading scored P 0.39 / R 0.44 on edges and P 0.49 / R 0.42 on
-indicators against the same labels); the targets the issue sets are P ≥ 0.95 / R ≥ 0.85 for edges and P ≥ 0.90 / R ≥ 0.75
+the 年度 side's reading) are scored by precision and recall (tests/labels002.py). The floors are the figures measured
+(before the OCR work the reading scored P 0.39 / R 0.44 on edges and P 0.49 / R 0.42 on indicators against
+the same labels; after its first part, P 0.77 / R 0.62 on indicators); the targets the issue sets are P ≥ 0.95 / R ≥ 0.85 for edges and P ≥ 0.90 / R ≥ 0.75
 for indicators.
 """
 
@@ -22,7 +22,7 @@ def ex(extraction):
 def test_labels_are_our_own_reading_of_the_document():
     lab = labels()
     want_edges, want_indicators = wanted(lab)
-    assert (len(want_edges), len(want_indicators)) == (16, 108)
+    assert (len(want_edges), len(want_indicators)) == (16, 109)
     assert lab["file"] == "002_155276bea8e9ea1f.txt" and len(lab["left_out"]) == 9
 
 
@@ -40,7 +40,9 @@ def test_basis_edges(ex):
 def test_indicators(ex):
     _, want = wanted(labels())
     precision, recall = score(indicators(ex), want)
-    assert precision >= 0.77 and recall >= 0.62, (precision, recall)
+    # measured: 83 of 87 read are labelled, 83 of 109 labelled are read (P 0.954, R 0.761); the issue's
+    # targets are P ≥ 0.90, R ≥ 0.75. `python tests/labels002.py` lists what is still wrong.
+    assert precision >= 0.954 and recall >= 0.761, (precision, recall)
 
 
 def test_garbled_titles_are_left_out_and_said_so(ex):

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-from kg.extract.indicators import clean_ocr_grid, misread_category, noise_cell, recover_indicators
-from kg.extract.kpi import join_pieces, merge_continued, parse_kpi, read_figures, split_label
+from kg.extract.indicators import recover_indicators
+from kg.extract.ocr_grid import clean_ocr_grid, misread_category, noise_cell
+from kg.extract.kpi import parse_kpi, split_label
+from kg.extract.kpi_merge import merge_continued
+from kg.extract.kpi_pieces import join_pieces, read_figures
 from kg.extract.matching import best_amount, best_name, score
 from kg.extract.references import find_references
 from kg.model import Indicator, KpiBlock, KpiTable, Line, Project, ProjectRow, Span, Target
@@ -172,7 +175,9 @@ def test_an_ocr_grid_reads_as_the_two_sided_table_it_was():
         ("数量指标", "驻场人数", "≥8人"),  # printed above its 二级 label, which stands in the middle of its rows
         ("数量指标", "服务器运维数量", "293台"),  # the side whose target reads
         ("时效指标", "护网行动开展时间", "10月"),
-        ("成本指标", "故障处理及时性", "及时"),  # two rows in one line, split
+        # two rows in one line, split; the 成本指标 label OCR put on that line spans only the second: a
+        # 及时 target of a 及时性 is a 时效指标's (kg.extract.kpi_categories)
+        ("时效指标", "故障处理及时性", "及时"),
         ("成本指标", "尾款控制数(万)", "≤70.6万元"),
         ("社会效益", "缓解专网故障率高的问题", "缓解"),  # a two-character cell after a name: its target (緩: 缓)
     ]
@@ -252,3 +257,64 @@ def test_tables_kept_on_their_own_are_no_twins():
     b = _kpi("另一个示范项目经费", D(1000), lines_=(10, 19))
     kept, found = settle([Project(row=None, kpi=a), Project(row=None, kpi=b)], [ROW])
     assert [p.kpi for p in kept] == [a, b] and found == []
+
+
+def test_a_label_printed_between_the_rows_it_spans_takes_them():
+    # 时效指标 stands on a line of its own between its two rows; 经济效益 (no indicator) on its own line;
+    # 质量指标 is lost to OCR: put back in its place, it takes the rate
+    grid = lines(
+        HEADER,
+        "\t\t数量指标\t驻场人数\t≥8人\t\t数量指标\t驻场人数\t≥8人\t",
+        "\t产出指标\t\t故障发生率\t≤10%\t\t\t故障发生率\t≤10%\t",
+        "\t\t\t护网行动开展时间\t10月\t\t\t护网行动开展时间\t10月\t",
+        "\t\t时效指标\t\t\t\t时效指标\t\t\t",
+        "\t\t\t故障处理及时性\t及时\t\t\t故障处理及时性\t及时\t",
+        "\t\t成本指标\t尾款控制数\t≤70.6万元\t\t成本指标\t尾款控制数\t≤70.6万元\t",
+        "\t\t经济效益\t\t\t\t经济效益\t\t\t",
+        "\t效益指标\t社会效益\t保障城市云平台正常运行\t保障\t\t社会效益\t保障城市云平台正常运行\t保障\t",
+        "\t\t\t促进人大机关运转效率\t促进\t\t\t促进人大机关运转效率\t促进\t",
+        "\t\t生态效益\t\t\t\t生态效益\t\t\t",
+    )
+    inds, layout = recover_indicators("t.txt", grid, fuzzy=True)
+    assert [(i.l2, i.l3) for i in inds] == [
+        ("数量指标", "驻场人数"), ("质量指标", "故障发生率"), ("时效指标", "护网行动开展时间"), ("时效指标", "故障处理及时性"),
+        ("成本指标", "尾款控制数"), ("社会效益", "保障城市云平台正常运行"), ("社会效益", "促进人大机关运转效率"),
+    ]
+    carried, _ = recover_indicators("t.txt", grid)  # a clean grid's labels are carried down, as printed
+    assert [i.l2 for i in carried][1:4] == ["数量指标", "数量指标", "时效指标"]
+
+
+def test_a_grid_printed_over_itself_is_read_where_its_printings_agree():
+    from kg.extract.stacked_grid import read_stacked
+
+    grid = lines(
+        # the same columns stacked in cells, printed three times, misread a little differently each time
+        "\t二级指标 數量指标 则量指标 则效指标 成本指标\t三级指标 质依工程面积 返修率 质保股间 质保费用\t指标值 4500平方米 <6% 1年 110.49万元",
+        "\t二级指标 数量排标\t三级指标 质保工程面积 蒸修率 质保时间 质保费用\t指标值 4500平方米 <5% 1年 110.49万元",
+        "\t二级指标\t三级指标 质保工程面积 返修率 质保时间 质保费用\t指标值 4500平方米 <5% 1年 110.49万元",
+        # five names and four targets; a cell repeating a name down itself; pairs breaking the categories' order
+        "\t二级指标\t三级指标 质保工程面积 返修率 质保时间 质保费用 提升智慧城市管理能力\t指标值 4500平方米 <5% 1年 110.49万元",
+        "\t\t三级指标 CPU 内存 国产中间件 国产中间件\t指标值 ≥2500核 ≥5800G ≥60套 ≥72套",
+        "\t\t三级指标 付款时间 网络设备\t指标值 272台 ≤6月",
+    )
+    inds, notes = read_stacked("t.txt", grid, ["质保工程面积 返修率 质保时间 质保费用", "返修率"])
+    assert [(i.l1, i.l2, i.l3, i.target.text) for i in inds] == [
+        ("产出指标", "数量指标", "质保工程面积", "4500平方米"),  # the spelling the table's text bears out
+        ("产出指标", "质量指标", "返修率", "<5%"),  # the target most printings show
+        ("产出指标", "时效指标", "质保时间", "1年"),
+        ("产出指标", "成本指标", "质保费用", "110.49万元"),
+    ]
+    assert notes == ["4 indicators read from a grid printed over itself on lines 100, 101, 102"]
+    # two printings that disagree on a target: that row is left out, and said so
+    inds, notes = read_stacked("t.txt", grid[:2], ["质保工程面积 返修率 质保时间 质保费用"])
+    assert [i.l3 for i in inds] == ["质保工程面积", "质保时间", "质保费用"]
+    assert notes[0] == "返修率: its printings disagree on the target (<6%, <5%): left out"
+
+
+def test_an_ocr_target_of_words_must_read_as_one():
+    from kg.extract.kpi_categories import word_target_reads
+
+    assert [word_target_reads(n, v) for n, v in [
+        ("推动我市数字经济发展", "推动"), ("提供信息及时性", "及时"), ("网络线路租赁时间", "全年"),
+        ("验收结果", "合格"), ("课程安排合理", "台選"), ("相关人员满意度", "≥98%"),
+    ]] == [True, True, True, True, False, True]

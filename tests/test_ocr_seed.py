@@ -90,9 +90,11 @@ def test_indicators_recovered(ex):
     assert counts["电子政务外网运维服务项目"] == 10
     assert counts["晋城市智慧人大建设项目"] == 6
     assert counts["晋城市电子政务外网提速扩能试点项目"] == 6
-    assert counts["大数据应用运行费"] == 16
-    # grids OCR printed over each other hold no indicator that can be read
-    for name in ("大数据应用平台集成建设及智慧城市一期工程合同款", "云平台资源租用", "智慧晋城运营指挥中心项目"):
+    assert counts["大数据应用运行费"] == 15  # 课程安排合理's target reads 台選: left out
+    # grids OCR printed over themselves, a column stacked in a cell: one whose printings pair names and
+    # targets alike in length is read (kg.extract.stacked_grid), the others hold no indicator that can be read
+    assert counts["智慧晋城运营指挥中心项目"] == 4
+    for name in ("大数据应用平台集成建设及智慧城市一期工程合同款", "云平台资源租用"):
         assert counts[name] == 0
     assert sum(counts.values()) == 87
     got = {(i.l1, i.l2, i.l3, i.target.text) for i in rows["城市云平台运维项目"].kpi.indicators}

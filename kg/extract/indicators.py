@@ -24,7 +24,8 @@ import re
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 
-from kg.extract.ocr_text import better_spelling, lexicon, simplified
+from kg.extract.kpi_categories import Slot, assign, family
+from kg.extract.ocr_text import better_spelling, lexicon, satisfaction, simplified
 from kg.extract.targets import looks_like_value, parse_target
 from kg.model import Indicator, Line, Span, Target
 from kg.read.text import clean_name
@@ -43,6 +44,7 @@ AMBIGUOUS = "满意度指标"  # printed both as 一级 and as 二级
 HEADER_TOKENS = {"一级指标", "二级指标", "三级指标", "指标值", "绩效指标", "总体目标", "实施期目标", "年度目标", "指标"}
 MONEY_UNITS = ("元", "万元", "亿元")
 PERIOD, ANNUAL = "实施期", "年度"
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 
 
 def norm(token: str) -> str:
@@ -185,8 +187,10 @@ class Side:
     l1: str | None = None
     l2: str | None = None
     out: list[Item] = field(default_factory=list)
+    slots: list[tuple[int, Item]] = field(default_factory=list)  # (row index, item) as taken
 
-    def take(self, item: Item) -> None:
+    def take(self, item: Item, slot: int = -1) -> None:
+        self.slots.append((slot, item))
         if item.l2 and not (item.amb and item.l3 is None and self.l2):
             self.l2 = item.l2
             self.l1 = l1_of(item.l2) or item.l1 or (item.l2 if item.amb else self.l1)
@@ -251,7 +255,7 @@ def _indicator(
         if not primary_annual:
             val = other.val  # 年度 value from the annual side when it has one
     if fuzzy:
-        l3 = simplified(clean_name(l3))  # OCR's line-wrap spaces inside the name, its traditional forms
+        l3 = satisfaction(simplified(clean_name(l3)))  # OCR's line-wrap spaces inside the name, its traditional forms
         val = simplified(val) if val else val
     return Indicator(
         l1=l1_of(l2) or it.l1, l2=l2, l3=l3, target=_target(val), span=_span(file, it),
@@ -259,28 +263,132 @@ def _indicator(
     )
 
 
-def _assign(rows: list[list[Item]], right_start: int | None) -> tuple[Side, Side]:
+def _split_at(it: Item, right_start: int) -> list[Item]:
+    """An item whose labels stand on the 实施期 side and whose name on the 年度 side (OCR left the
+    cells between empty) → the heading and the indicator, one on each side."""
+    if not (it.l1 or it.l2) or it.l3 is None or not it.cell < right_start <= it.l3_cell:
+        return [it]
+    return [replace(it, l3=None, val=None), replace(it, cell=it.l3_cell, l1=None, l2=None, amb=False)]
+
+
+def _assign(rows: list[list[Item]], right_start: int | None, fuzzy: bool = False) -> tuple[Side, Side]:
     left, right = Side(), Side()
-    for items in rows:
+    for n, items in enumerate(rows):
         if not items:
             continue
+        if len(items) == 1 and fuzzy and right_start is not None:
+            items = _split_at(items[0], right_start)
         if len(items) == 1:
             it = items[0]
             mid = right_start if right_start is not None else max(1, len(it.line.cells) // 2)
-            (right if it.cell >= mid else left).take(it)
+            (right if it.cell >= mid else left).take(it, n)
             continue
+        if fuzzy and right_start is not None:  # OCR'd: a run from a label on the left to a name on the right is two
+            items = [part for it in items for part in _split_at(it, right_start)]
         first, last = items[0], items[-1]
         middle = items[1:-1]
         for it in middle:  # rare: a stray run between the two sides
-            (right if right_start is not None and it.cell >= right_start else left).take(it)
+            (right if right_start is not None and it.cell >= right_start else left).take(it, n)
         # one side cut off after its category label: the indicator is the other side's
         if last.heading and not first.heading and last.l2 and norm(last.l2) == norm(first.l2 or "") :
             last = replace(first, line=last.line, cell=last.cell, mirrored=True, l1=None)
         elif first.heading and not last.heading and first.l2 and norm(first.l2) == norm(last.l2 or ""):
             first = replace(last, line=first.line, cell=first.cell, mirrored=True, l1=None)
-        left.take(first)
-        right.take(last)
+        left.take(first, n)
+        right.take(last, n)
     return left, right
+
+
+# how an indicator's name ends (率, 数量, 时间, 费用 …); a name ending otherwise was cut by a line wrap
+_WHOLE_NAME = re.compile(r"(?:[率数量度间性费用额人次期值比积项件个本条份果效训]|成本|[)）])$")
+
+
+def _joined_value(a: str | None, b: str | None) -> str | None:
+    """The target of a name wrapped over two lines: the first line's, or a comparator the first line
+    kept and the figure the second did ("<" | "10%")."""
+    if a and b and re.fullmatch(r"[<>≤≥＜＞]=?", a.strip()) and looks_like_value(b):
+        return a.strip() + b.strip()
+    return a or b
+
+
+def _same_figure(a: str, b: str) -> bool:
+    """One target printed twice, its comparator lost once ("≥95%" | "95%")."""
+    ta, tb = parse_target(a), parse_target(b)
+    return ta.quantitative and tb.quantitative and (ta.value, ta.unit) == (tb.value, tb.unit)
+
+
+def _unwrapped(slots: list[tuple[int, Item]], elsewhere: set[str] = frozenset()) -> list[tuple[int, Item]]:
+    """An OCR'd column's rows with names wrapped over two lines joined: a name that does not end as
+    one ("各类软件系统正", "大数据应用平台运维服务") and, on the next line without a label, a name that
+    does ("常运行率", "成本"), when the second line shows no target of its own: none (and its name is
+    short, and no row of the other side is named so: ``elsewhere``), the first line's printed again,
+    or the figure after the first line's lone comparator ("<" | "10%"). Two word targets mean two
+    rows whose names OCR ran into each other: each word target is the verb its name starts with
+    ("确保政务…安全提高硬件…利用率" | 确保, 提高), and the name is cut where the second starts."""
+    out: list[tuple[int, Item]] = []
+    for n, it in slots:
+        prev = out[-1] if out else None
+        if (
+            prev is None or prev[0] != n - 1 or not prev[1].l3 or not it.l3 or it.l1 or it.l2
+            or _WHOLE_NAME.search(simplified(norm(prev[1].l3))) or not _WHOLE_NAME.search(simplified(norm(it.l3)))
+        ):
+            out.append((n, it))
+            continue
+        a, b = prev[1], it
+        name = norm(a.l3) + norm(b.l3)
+        words = [norm(v) for v in (a.val, b.val) if v and not re.search(r"\d", v)]
+        if len(words) == 2 and name.startswith(words[0]) and words[1] in name[1:]:
+            cut = name.index(words[1], 1)
+            out[-1] = (prev[0], replace(a, l3=name[:cut]))
+            out.append((n, replace(b, l3=name[cut:])))
+        elif (
+            (b.val is None and len(norm(b.l3)) <= 6 and not any(o.startswith(norm(b.l3)) for o in elsewhere))
+            or (a.val and b.val and (_same_figure(a.val, b.val) or re.fullmatch(r"[<>≤≥＜＞]=?", a.val.strip())))
+        ):
+            out[-1] = (prev[0], replace(a, l3=name, val=_joined_value(a.val, b.val)))
+        else:
+            out.append((n, it))
+    return out
+
+
+def _recategorised(side: Side, other: Side) -> list[Item]:
+    """An OCR'd column's rows, names wrapped over two lines joined (``_unwrapped``), under the 二级
+    labels they span (``kg.extract.kpi_categories``); the labels carried down when the column gives
+    nothing to partition by."""
+    by_slot: dict[int, Item] = {}
+    for n, it in side.slots:
+        if n in by_slot:  # two runs of one side on a line: read as carried down
+            return side.out
+        by_slot[n] = it
+    if not by_slot:
+        return side.out
+    last = None
+    for n in sorted(by_slot):  # a label printed again below itself is the rest of a wrapped name ("成本")
+        it = by_slot[n]
+        label = l2_canonical(it.l2) if it.l2 else None
+        if label and label == last and it.l3 is None and it.l1 is None:
+            by_slot[n] = replace(it, l2=None, amb=False, l3=it.l2, l3_cell=it.cell)
+        elif label:
+            last = label
+    elsewhere = {simplified(norm(it.l3)) for _, it in other.slots if it.l3}
+    by_slot = dict(_unwrapped(sorted(by_slot.items(), key=lambda x: x[0]), elsewhere))
+    carried = Side()
+    for n in sorted(by_slot):
+        carried.take(by_slot[n], n)
+    first, last = min(by_slot), max(by_slot)
+    slots = []
+    for n in range(first, last + 1):
+        it = by_slot.get(n)
+        if it is None:
+            slots.append(Slot())
+            continue
+        canonical = l2_canonical(it.l2) if it.l2 else None
+        slots.append(Slot(label=canonical, printed=it.l2, row=it if it.l3 is not None else None,
+                          kind=family(it.l3, it.val) if it.l3 is not None else None))
+    got = assign(slots)
+    if got is None:
+        return carried.out
+    return [replace(s.row, l1=l1_of(l2), l2=l2) for s, l2 in zip(slots, got) if s.row is not None]
 
 
 def _merge(file: str, period: list[Item], annual: list[Item], fuzzy: bool = False,
@@ -416,7 +524,7 @@ def recover_indicators(file: str, lines: list[Line], fuzzy: bool = False,
                        context: list[str] = ()) -> tuple[list[Indicator], str]:
     """The indicators of one KPI table's indicator rows, and the layout that was read.
 
-    ``fuzzy``: the grid is OCR output (see ``clean_ocr_grid``): two printings of an indicator
+    ``fuzzy``: the grid is OCR output (see ``kg.extract.ocr_grid.clean_ocr_grid``): two printings of an indicator
     may differ by a misread character and are still one indicator; of their spellings, the one
     ``context`` (the whole table's text) bears out is taken. An OCR'd row without a target is
     not an indicator; rows printed above their 二级 label (it stands in the middle of the rows it
@@ -436,7 +544,9 @@ def recover_indicators(file: str, lines: list[Line], fuzzy: bool = False,
             for it in r:
                 side.take(it)
         return [_indicator(file, it, (ANNUAL, PERIOD), fuzzy=fuzzy) for it in side.out], "single"
-    left, right = _assign(rows, right_start)
+    left, right = _assign(rows, right_start, fuzzy)
+    if fuzzy:
+        left.out, right.out = _recategorised(left, right), _recategorised(right, left)
     found = _merge(file, left.out, right.out, fuzzy, lexicon(list(context)) if fuzzy else None)
     return (_settled(found) if fuzzy else found), "two-sided"
 
@@ -452,214 +562,3 @@ def _settled(found: list[Indicator]) -> list[Indicator]:
         if first is not None:
             i.l2, i.l1 = first.l2, first.l1
     return out
-
-
-# ---------------------------------------------------------------- OCR'd grids
-
-_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
-# forms OCR prints for characters of the grid's labels (traditional or look-alike), one for one
-_LABEL_VARIANTS = str.maketrans("級數質時滿標產經濟務費", "级数质时满标产经济务费")
-GRID_HEADER = ("一级指标", "二级指标", "三级指标", "指标值")
-TABLE_NOISE = 5  # noise cells a whole KPI table must show to have its grid read as OCR output
-# how indicator names end (率, 数量, 时间 …): a name piece ending otherwise was cut by a line wrap
-_NAME_END = re.compile(r"[率数量度间性费用额人次期值比积项件台个本条份级果平效核训]\)?$|[)）]$")
-
-
-def edit_distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance of ``a`` and ``b``, or ``limit + 1`` once it exceeds ``limit``.
-
-    >>> edit_distance("主管管门", "主管部门", 1), edit_distance("项目设立业少要性", "项目设立必要性", 2)
-    (1, 2)
-    """
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
-        if min(cur) > limit:
-            return limit + 1
-        prev = cur
-    return prev[-1]
-
-
-def noise_cell(text: str) -> bool:
-    """A cell OCR made of specks or of text from elsewhere on the page: no target, and hardly
-    Chinese ("—3X1810v", "and any tracking", "14.70°", "XX.fiZ.fil 种系").
-
-    >>> noise_cell("LEI,"), noise_cell("293 fr"), noise_cell("≥8人"), noise_cell("驻场人数"), noise_cell("100")
-    (True, True, False, False, False)
-    """
-    t = text.strip()
-    if not t:
-        return False
-    chars = re.sub(r"\s", "", t)
-    cjk = len(_CJK_CHAR.findall(chars))
-    if looks_like_value(t):  # but a comparator before Latin specks is no target (">> 200 API (NO.")
-        return cjk == 0 and bool(re.search(r"[A-Za-z]{2}", chars)) and not parse_target(t).quantitative
-    return cjk == 0 or cjk < 0.4 * len(chars)
-
-
-def misread_category(text: str) -> str | None:
-    """A category label as OCR prints it ("耐效指标", "满激度指标", "數量指标") → its spelling:
-    one character wrong, missing or extra (two for labels of seven characters or more).
-
-    >>> misread_category("耐效指标"), misread_category("服务对单满意度"), misread_category("驻场人数")
-    ('时效指标', '服务对象满意度', None)
-    """
-    k = norm(text).translate(_LABEL_VARIANTS)
-    if category(k):
-        return k
-    if len(k) < 4:
-        return None
-    for label in (*L1_LABELS, *L2_PARENT, AMBIGUOUS):
-        budget = 2 if len(label) >= 7 else 1
-        if edit_distance(k, label, budget) <= budget:
-            return label
-    return None
-
-
-def header_word(text: str) -> str | None:
-    """A header word of the grid as OCR prints it ("三級指标", "三级相标") → its spelling."""
-    k = norm(text).translate(_LABEL_VARIANTS)
-    if k in HEADER_TOKENS:
-        return k
-    return next((h for h in GRID_HEADER if len(k) == len(h) and edit_distance(k, h, 1) <= 1), None)
-
-
-def _header_word(text: str) -> bool:
-    return header_word(text) is not None
-
-
-def _label_word(word: str) -> bool:
-    return _header_word(word) or misread_category(word) is not None
-
-
-def _smeared(cells: list[str], neighbours: list[list[str]] = ()) -> bool:
-    """A row OCR printed over other rows: a cell holding two labels or more among its words, or
-    a cell of three words or more that repeats the start of the same column's cell on the line
-    before or after (OCR printing the rows below into it)."""
-    if any(sum(1 for w in c.split() if _label_word(w)) >= 2 for c in cells):
-        return True
-    for i, c in enumerate(cells):
-        if len(c.split()) < 3 or _label_word(c.split()[0]):
-            continue
-        for other in neighbours:
-            o = other[i].strip() if i < len(other) else ""
-            if o and o != c and len(c) >= 8 and o[:8] == c[:8]:
-                return True
-    return False
-
-
-def _bare_number(text: str) -> bool:
-    t = parse_target(text)
-    return t.quantitative and t.unit is None and t.comparator is None
-
-
-def _name_parts(text: str, k: int) -> list[str] | None:
-    """The ``k`` names of a cell that holds the names of ``k`` merged rows, or None."""
-    parts: list[str] = []
-    for w in text.split():
-        if parts and (re.fullmatch(r"[(（][^)）]*[)）]", w) or len(_CJK_CHAR.findall(w)) <= 2):
-            parts[-1] += w  # a unit remark "(万)" or a wrapped line's last characters
-        else:
-            parts.append(w)
-    while len(parts) > k:
-        cut = next((i for i in range(len(parts) - 1) if not _NAME_END.search(parts[i])), None)
-        if cut is None:
-            return None
-        parts[cut:cut + 2] = [parts[cut] + parts[cut + 1]]
-    return parts if len(parts) == k and not any(looks_like_value(p) for p in parts) else None
-
-
-def _split_merged_rows(line: Line, cells: list[str]) -> list[Line]:
-    """A line that holds two rows or more, their names and their targets each in one cell
-    ("故障处理及时性 尾歇控制数 (万)" | "及时 ≤70.6万元") → one line per row."""
-    filled = [i for i, c in enumerate(cells) if c]
-    splits: dict[int, list[str]] = {}
-    k = 0
-    for a, b in zip(filled, filled[1:]):
-        values = cells[b].split()
-        if len(values) < 2 or not all(looks_like_value(v, after_indicator=True) for v in values):
-            continue
-        names = _name_parts(cells[a], len(values))
-        if names and (k in (0, len(values))):
-            k = len(values)
-            splits[a], splits[b] = names, values
-    if not splits:
-        return [replace(line, cells=cells)]
-    out = []
-    for m in range(k):
-        row = [splits[i][m] if i in splits else (c if m == 0 else "") for i, c in enumerate(cells)]
-        out.append(replace(line, cells=row))
-    return out
-
-
-def clean_ocr_grid(lines: list[Line], ocr: bool | None = None) -> tuple[list[Line], list[str], bool]:
-    """OCR'd indicator rows → rows the grammar can read, notes on what was left out, and whether
-    the grid is read as OCR output: ``ocr``, or when None, whether a cell of it is noise
-    (``noise_cell``); otherwise the lines are returned untouched. Rules, each for what OCR does
-    to a grid:
-
-    - noise cells are emptied;
-    - a header word printed in front of a cell's content ("指标值 ≥3000条") is dropped, and a
-      misread header word or category label is read as the one it stands for ("三級指标",
-      "耐效指标" → 时效指标, see ``misread_category``);
-    - a row printed over other rows (``_smeared``: a cell holding two labels) cannot be read: it
-      is left out, and said so;
-    - the left column's broken 绩效指标 label ("缋", "效指"), and a bare number (no unit, no
-      comparator) that follows no indicator name — the page margin's figures — are emptied;
-    - a line holding several rows, names and targets each in one cell, becomes one line per row.
-    """
-    if ocr is None:
-        ocr = any(noise_cell(c) for line in lines if not line.noise for c in line.cells)
-    if not ocr:
-        return lines, [], False
-    header_end = None  # the header's last column: bare numbers right of it are the page margin's
-    for line in lines:
-        cols = [i for i, c in enumerate(line.cells) if c.strip() and _header_word(c)]
-        if len(cols) >= 2:
-            header_end = max(cols)
-            break
-    out: list[Line] = []
-    smeared: list[int] = []
-    dropped = 0
-    live = [line for line in lines if not line.noise]
-    for n, line in enumerate(live):
-        cells = []
-        for i, c in enumerate(line.cells):
-            t = c.strip()
-            words = t.split()
-            if len(words) > 1 and _header_word(words[0]):
-                t = " ".join(words[1:])
-            if t and (
-                noise_cell(t)
-                or (i == 0 and (_bare_number(t) or (
-                    len(norm(t)) <= 4 and not looks_like_value(t) and not misread_category(t) and not _header_word(t)
-                )))
-            ):
-                dropped += 1
-                t = ""
-            elif t:
-                t = header_word(t) or misread_category(t) or t
-            cells.append(t)
-        if _smeared(cells, [live[m].cells for m in (n - 1, n + 1) if 0 <= m < len(live)]):
-            smeared.append(line.no)
-            continue
-        for i, t in enumerate(cells):
-            if t and _bare_number(t):
-                before = next((c for c in reversed(cells[:i]) if c), None)
-                if (
-                    before is None or category(before) or looks_like_value(before) or before in HEADER_TOKENS
-                    or (header_end is not None and i > header_end)
-                ):
-                    dropped += 1
-                    cells[i] = ""
-        out.extend(_split_merged_rows(line, cells))
-    notes = [f"{dropped} cells of OCR noise left out of the indicator grid"] if dropped else []
-    if smeared:
-        notes.append(
-            f"indicator rows on lines {', '.join(map(str, smeared))} cannot be read (OCR printed them over each other): left out"
-        )
-    return out, notes, True

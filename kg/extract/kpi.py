@@ -9,7 +9,7 @@ OCR output (seed 002) needs more, each rule for something OCR does, none keyed o
 labels misread by a character, cut over cells or printed in traditional forms
 (``_misread_label``, ``_tokens``); names and figures printed in pieces (``join_pieces``,
 ``read_figures``); a document number broken over cells (``kg.policy.docno.rejoin_docnos``); a
-noisy indicator grid (``kg.extract.indicators.clean_ocr_grid``); a page printed twice
+noisy indicator grid (``kg.extract.ocr_grid.clean_ocr_grid``); a page printed twice
 (``merge_continued``). What cannot be read is left out and ``KpiTable.notes`` says what and why.
 """
 
@@ -18,17 +18,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from difflib import SequenceMatcher
 from functools import lru_cache
 
-from kg.extract.indicators import (
-    HEADER_TOKENS, TABLE_NOISE, category, clean_ocr_grid, edit_distance, l2_canonical, noise_cell, norm,
-    recover_indicators,
-)
-from kg.extract.ocr_text import chunked, garbled_titles, unwrap
-from kg.model import Department, Indicator, KpiBlock, KpiTable, Line
+from kg.extract.indicators import HEADER_TOKENS, category, norm, recover_indicators
+from kg.extract.kpi_categories import word_target_reads
+from kg.extract.kpi_merge import merge_continued, merge_tables, same_indicator  # noqa: F401  (kg.pipeline's entry points)
+from kg.extract.kpi_pieces import NAME_LABEL_TAILS, Reading, fragment, join_pieces, read_figures  # noqa: F401
+from kg.extract.ocr_grid import TABLE_NOISE, clean_ocr_grid, edit_distance, noise_cell
+from kg.extract.ocr_text import chunked, unwrap
+from kg.extract.stacked_grid import read_stacked
+from kg.model import Department, KpiBlock, KpiTable, Line
 from kg.money import parse_amount
-from kg.policy.docno import iter_docnos, rejoin_docnos
+from kg.policy.docno import rejoin_docnos
 
 # label → the spellings documents print (matched after removing spaces and colons)
 LABELS: dict[str, tuple[str, ...]] = {
@@ -228,7 +229,7 @@ def _tokens(line: Line) -> list[tuple[int, str]]:
             nxt = _label_of(toks[i + 1][1]) if i + 1 < len(toks) else None
             for span in (2, 3):
                 parts = [t for _, t in toks[i:i + span]]
-                if len(parts) < span or (nxt is not None and nxt[2] == 0) or any(_fragment(t) for t in parts):
+                if len(parts) < span or (nxt is not None and nxt[2] == 0) or any(fragment(t) for t in parts):
                     break  # the next cell is a label of its own, or a figure: this one is a value
                 got = _label_of("".join(parts))
                 # a cut label absorbs the next cell's one character even misread ("项目名" + "轮")
@@ -324,162 +325,10 @@ def cut(lines: list[Line]) -> tuple[list[Line], list[Line], list[Line], list[Lin
     return head, goals, grid, footer
 
 
-# ---------------------------------------------------------------- figures printed in pieces
-
-_GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
-_PLAIN = re.compile(r"^\d+(?:\.\d+)?$")
-_DOTTED = re.compile(r"^\d{1,3}(?:[.,]\d{3}){2,}$|^\d{1,3}\.\d{3}(?:,\d{3})+$")  # 5.118.900, 3.340,000
-
-
-def _fragment(cell: str) -> str | None:
-    """A cell as a piece of a printed figure ("7, 258", "06,000", "3, (" → "3,"), else None."""
-    t = re.sub(r"\s", "", cell).replace("，", ",").rstrip("(（/|\\")
-    return t if re.fullmatch(r"\d[\d,.]*", t) else None
-
-
-def _well_formed(t: str) -> str | None:
-    """``t`` as a figure with commas between thousands, or None when it is not one.
-
-    >>> _well_formed("706,000"), _well_formed("5.118.900"), _well_formed("3.340,000"), _well_formed("74.50")
-    ('706,000', '5,118,900', '3,340,000', '74.50')
-    >>> _well_formed("5,1118,900"), _well_formed("06,000"), _well_formed("2,")
-    (None, None, None)
-    """
-    if len(t) > 1 and t[0] == "0" and t[1] != ".":
-        return None  # no figure starts with a zero
-    if _GROUPED.match(t) or _PLAIN.match(t):
-        return t
-    if _DOTTED.match(t):
-        return t.replace(".", ",")
-    return None
-
-
-def _overlap(a: str, b: str) -> str | None:
-    """``a + b`` without the digit printed on both sides of the cell break ("59" + "98,800",
-    "2," + "2,647,000")."""
-    a = a.rstrip(",.")
-    return a[:-1] + b if a and b and a[-1] == b[0] else None
-
-
-def _short(t: str) -> bool:
-    """A figure too short to be a whole amount when a grouped one follows it ("2.3", "59")."""
-    return "," not in t and len(t.replace(".", "")) <= 3 and t != "0"
-
-
-@dataclass
-class Reading:
-    """One figure read from the cells after a money label.
-
-    ``how``: "read" (one cell), "joined" (cells that only together form the figure: "7" + "06,000"),
-    "reconstructed" (a digit printed on both sides of the break taken once: "59" + "98,800"),
-    "unreadable" (pieces that form no figure: "2.3" + "750,000"; ``amount`` is None).
-    """
-
-    amount: Decimal | None
-    how: str
-    raw: str
-    cols: list[int]
-
-
-def read_figures(cells: list[tuple[int, str]]) -> list[Reading]:
-    """The figures of the cells after a money label, in order; text cells between them are skipped.
-
-    A figure may be printed over several cells; they are joined when their concatenation (or,
-    failing that, with a thousands separator between them) is a well-formed figure. A digit
-    printed at the end of one cell and again at the start of the next is taken once, and the
-    reading says so. Pieces that form no figure are reported as unreadable: nothing is guessed.
-
-    >>> [(r.amount, r.how) for r in read_figures([(7, "7"), (8, "06,000"), (9, ". 1")])]
-    [(Decimal('706000'), 'joined')]
-    >>> [(r.amount, r.how) for r in read_figures([(6, "1,"), (7, "555, 400")])]
-    [(Decimal('1555400'), 'joined')]
-    >>> [(r.amount, r.how) for r in read_figures([(7, "59"), (8, "98, 800")])]
-    [(Decimal('598800'), 'reconstructed')]
-    >>> [(r.amount, r.how, r.raw) for r in read_figures([(7, "2.3"), (8, "750, 000"), (9, "- 7")])]
-    [(None, 'unreadable', '2.3 750, 000')]
-    >>> [r.amount for r in read_figures([(4, "0"), (6, "0"), (7, "74.50")])]
-    [Decimal('0'), Decimal('0'), Decimal('74.50')]
-    """
-    out: list[Reading] = []
-    i = 0
-    while i < len(cells):
-        col, cell = cells[i]
-        acc = _fragment(cell)
-        if acc is None:
-            i += 1
-            continue
-        raw, cols, how = [cell.strip()], [col], "read"
-        i += 1
-        while i < len(cells) and acc is not None:
-            nxt = _fragment(cells[i][1])
-            if nxt is None:
-                break
-            whole = _well_formed(acc)
-            continues = (
-                whole is None  # "1,", "5,11": the figure goes on in the next cell
-                or (nxt[0] == "0" and nxt != "0" and not nxt.startswith("0."))  # "06,000" starts no figure
-                or (_short(acc) and bool(_GROUPED.match(nxt) or (len(nxt) >= 4 and _PLAIN.match(nxt))))
-            )
-            if not continues:
-                break  # a figure of its own follows (the other side, or noise)
-            raw.append(cells[i][1].strip())
-            cols.append(cells[i][0])
-            i += 1
-            tries = ((acc + nxt, "joined"), (acc + "," + nxt, "joined"), (_overlap(acc, nxt), "reconstructed"))
-            joined = next(((c, k) for c, k in tries if c and _well_formed(c)), None)
-            if joined is None:
-                acc = None
-            else:
-                acc = joined[0]
-                how = "reconstructed" if "reconstructed" in (how, joined[1]) else "joined"
-        value = _well_formed(acc) if acc is not None else None
-        amount = parse_amount(value) if value else None
-        out.append(Reading(amount, how if amount is not None else "unreadable", " ".join(raw), cols))
-    return out
-
-
-# ---------------------------------------------------------------- names printed in pieces
-
-_EDGE_JUNK = re.compile(r"^[^\u4e00-\u9fff(（A-Za-z0-9“\"]+|[^\u4e00-\u9fff)）A-Za-z0-9”\"]+$")
-_LONE_LATIN = re.compile(r"(?<=[\u4e00-\u9fff])[A-Za-z](?=[\u4e00-\u9fff])")
-_INNER_MARK = re.compile(r"(?<=[\u4e00-\u9fff])[:：;；|](?=[\u4e00-\u9fff])")
-_NAME_LABEL_TAILS = ("称", "名称", "目名称")
-
-
-def _mostly_cjk(text: str) -> bool:
-    chars = re.sub(r"\s", "", text)
-    cjk = len(_CJK.findall(chars))
-    return cjk > 0 and cjk >= 0.5 * len(chars)
-
-
-def join_pieces(pieces: list[str]) -> str:
-    """Cells of one name → the name: OCR noise cells (mostly not Chinese) left out, stray marks at
-    the cells' edges dropped, and a character printed at the end of one cell and again at the
-    start of the next taken once.
-
-    >>> join_pieces(["坂", "成市云平台", "运维项目", "7"])
-    '坂成市云平台运维项目'
-    >>> join_pieces(["热线受理中心", "心运营管理", "运营管理及人员外包服务费用"])
-    '热线受理中心运营管理及人员外包服务费用'
-    >>> join_pieces(["1941", "5相4", "电子i", "政务外网运", "维服务项目"])
-    '电子政务外网运维服务项目'
-    """
-    name = ""
-    for p in pieces:
-        if not _mostly_cjk(p):
-            continue
-        p = _EDGE_JUNK.sub("", re.sub(r"\s+", "", p))
-        k = min(len(name), len(p))
-        while k and not (name.endswith(p[:k]) and _CJK.match(p[0])):
-            k -= 1
-        name += p[k:]
-    return _INNER_MARK.sub("", _LONE_LATIN.sub("", name))
-
-
 def _bare_name(tokens: list[str]) -> str | None:
     """A name printed above the table (or on a 项目名称 row whose label OCR lost)."""
     cand = [t for t in tokens if not _YEAR_LINE.match(t) and not _STAMP.match(t)]
-    if len(cand) > 1 and cand[0] in _NAME_LABEL_TAILS:
+    if len(cand) > 1 and cand[0] in NAME_LABEL_TAILS:
         cand = cand[1:]  # what is left of the label
     if len(cand) <= 1:
         return cand[-1] if cand else None
@@ -678,6 +527,11 @@ def parse_kpi(block: KpiBlock, file: str, keep_personal: bool = False) -> KpiTab
     table.indicators, layout = recover_indicators(file, grid, fuzzy=ocr, context=[l.text for l in lines])
     if ocr:
         _settle_cost_targets(table)
+        _drop_unread(table)
+    if ocr or noisy:
+        stacked, notes = read_stacked(file, lines, [l.text for l in lines])
+        table.indicators.extend(i for i in stacked if not any(same_indicator(i, j) for j in table.indicators))
+        table.notes.extend(notes)
     if not table.indicators:
         table.notes.append("no indicator can be read from the table")
     elif layout != "two-sided":
@@ -685,6 +539,20 @@ def parse_kpi(block: KpiBlock, file: str, keep_personal: bool = False) -> KpiTab
     if keep_personal:
         table.personal = read_footer(footer)
     return table
+
+
+def _drop_unread(table: KpiTable) -> None:
+    """An OCR'd grid's indicators that cannot be read are left out, and said so: a target of words
+    that is no target (``word_target_reads``), or a row no 二级 label stands over."""
+    kept = []
+    for ind in table.indicators:
+        if not ind.l2:
+            table.notes.append(f"{ind.l3}: no 二级 label can be read for it: left out")
+        elif not word_target_reads(ind.l3, ind.target.text):
+            table.notes.append(f"{ind.l3}: target '{ind.target.text}' does not read as one: left out")
+        else:
+            kept.append(ind)
+    table.indicators = kept
 
 
 def _settle_cost_targets(table: KpiTable) -> None:
@@ -698,95 +566,3 @@ def _settle_cost_targets(table: KpiTable) -> None:
         table.notes.append(f"{ind.l3}: target read {ind.target.text} and {other.text} on the two sides; "
                            f"{other.text} equals the table's funding total and is taken")
         ind.target, ind.period_target = other, ind.target
-
-
-def _same_indicator(a: Indicator, b: Indicator) -> bool:
-    """Two printings of one indicator: the same 二级 and target, names equal or misread apart."""
-    if l2_canonical(a.l2) != l2_canonical(b.l2) or norm(a.target.text) != norm(b.target.text):
-        return False
-    x, y = norm(a.l3), norm(b.l3)
-    return x == y or SequenceMatcher(None, x, y).ratio() >= 0.8
-
-
-def merge_tables(into: KpiTable, other: KpiTable, why: str) -> KpiTable:
-    """Fold ``other`` (the same table printed again, or its continuation) into ``into``: each
-    indicator once, the fields, figures and name ``into`` could not read taken from ``other``."""
-    into.indicators.extend(i for i in other.indicators if not any(_same_indicator(i, j) for j in into.indicators))
-    for k, v in other.fields.items():
-        # the same cell printed twice: keep the reading in which more document numbers can be read,
-        # else fewer titles are garbled
-        mine = into.fields.get(k)
-        if not mine or (_docnos(v), -garbled_titles(v)) > (_docnos(mine), -garbled_titles(mine)):
-            into.fields[k] = v
-            into.field_spans[k] = other.field_spans[k]
-            if k in other.chunked:
-                into.chunked.add(k)
-            if k in other.scrambled:
-                into.scrambled[k] = other.scrambled[k]
-            else:
-                into.scrambled.pop(k, None)
-    for k, v in other.goals.items():
-        into.goals.setdefault(k, v)
-    for k, v in other.funding.items():
-        into.funding.setdefault(k, v)
-    for attr in ("annual_total", "period_total"):
-        mine, theirs = getattr(into, attr), getattr(other, attr)
-        what = "年度资金总额" if attr == "annual_total" else "实施期资金总额"
-        if mine is None and theirs is not None:
-            setattr(into, attr, theirs)
-            into.notes.append(f"{what} {theirs:,} read on lines {other.lines[0]}-{other.lines[1]}")
-        elif mine is not None and theirs is not None and mine != theirs:
-            into.notes.append(f"{what} reads {theirs:,} on lines {other.lines[0]}-{other.lines[1]}, {mine:,} here")
-    into.parts = into.parts or other.parts  # a project page's parts (printed again: the first reading)
-    for attr in ("department", "implementing_unit", "attribute", "period"):
-        if getattr(into, attr) is None and getattr(other, attr) is not None:
-            setattr(into, attr, getattr(other, attr))
-    if _cjk_count(into.project_name) < 4 <= _cjk_count(other.project_name):
-        into.project_name, into.span = other.project_name, other.span
-    into.lines = (min(into.lines[0], other.lines[0]), max(into.lines[1], other.lines[1]))
-    into.notes.extend(f"lines {other.lines[0]}-{other.lines[1]}: {n}" for n in other.notes)
-    into.notes.append(f"{why} on lines {other.lines[0]}-{other.lines[1]}")
-    return into
-
-
-def _docnos(text: str) -> int:
-    return sum(1 for _ in iter_docnos(text))
-
-
-def _cjk_count(text: str) -> int:
-    return len(_CJK.findall(text or ""))
-
-
-def _same_table(prev: KpiTable, t: KpiTable) -> bool:
-    """Is ``t`` ``prev`` printed again, or continued? Names and figures must agree together.
-
-    The old rule (continued pages): the same name, 年度资金总额 and implementing unit. For OCR'd
-    pages: names at least 0.8 alike, one of the two totals read on both pages and equal, and no
-    total read on both pages that differs.
-    """
-    if t.project_name and t.annual_total is not None and (t.project_name, t.annual_total, t.implementing_unit) == (
-        prev.project_name, prev.annual_total, prev.implementing_unit
-    ):
-        return True
-    from kg.extract.matching import name_similarity  # matching reads KPI tables; this only borrows its measure
-
-    if _cjk_count(prev.project_name) < 4 or _cjk_count(t.project_name) < 4:
-        return False
-    if name_similarity(prev.project_name, t.project_name) < 0.8:
-        return False
-    pairs = [(a, b) for a, b in ((prev.annual_total, t.annual_total), (prev.period_total, t.period_total)) if a is not None and b is not None]
-    return bool(pairs) and all(a == b for a, b in pairs)
-
-
-def merge_continued(tables: list[KpiTable]) -> list[KpiTable]:
-    """Join a table continued on the next page, or printed twice: the same project and amount
-    printed again, with the rest of its indicators (see ``_same_table``)."""
-    out: list[KpiTable] = []
-    for t in tables:
-        prev = out[-1] if out else None
-        if prev is not None and _same_table(prev, t):
-            same_name = t.project_name == prev.project_name and t.annual_total == prev.annual_total
-            merge_tables(prev, t, "continued" if same_name else "printed again")
-            continue
-        out.append(t)
-    return out

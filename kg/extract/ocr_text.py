@@ -302,3 +302,18 @@ def simplified(text: str) -> str:
     ('安全演练数', '缓解')
     """
     return text.translate(TRADITIONAL)
+
+
+# the one word every 满意度 indicator's name ends in, as OCR misreads it by one character ("福意度", "满澈度")
+_SATISFACTION = re.compile(r"(?:[\u4e00-\u9fff](?<!满)意度|满[\u4e00-\u9fff](?<!意)度)(?=\s*(?:[(（]%[)）])?\s*$)")
+
+
+def satisfaction(name: str) -> str:
+    """An indicator name ending in 满意度 with one of its three characters misread, put right.
+
+    >>> satisfaction("专网使用客户福意度"), satisfaction("使用人员满澈度"), satisfaction("市直部门满意度(%)")
+    ('专网使用客户满意度', '使用人员满意度', '市直部门满意度(%)')
+    >>> satisfaction("服务对象滴意度 (%)"), satisfaction("系统运行速度")
+    ('服务对象满意度 (%)', '系统运行速度')
+    """
+    return _SATISFACTION.sub("满意度", name)
