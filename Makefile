@@ -25,12 +25,15 @@ $(STAMP): pyproject.toml $(VENDOR_STAMP)
 
 install: $(STAMP)
 
-# Debian's Chromium (and a CJK font) for the browser tests of the query page; needs root, skipped otherwise.
+# Debian's Chromium (and a CJK font) for the browser tests of the query page, and libGL and GLib for OpenCV (the ocr
+# extra's opencv-python); needs root, skipped otherwise.
+DEBS := chromium fonts-wqy-zenhei libgl1 libglib2.0-0
 browser:
-	@if [ -x /usr/bin/chromium ] && fc-list :lang=zh | grep -q .; then :; \
+	@if [ -x /usr/bin/chromium ] && fc-list :lang=zh | grep -q . && /sbin/ldconfig -p | grep -q 'libGL\.so\.1 ' \
+	  && /sbin/ldconfig -p | grep -q 'libgthread-2\.0\.so\.0 '; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei) >/dev/null; \
-	else echo "note: no /usr/bin/chromium and not root: the browser tests will be skipped (apt-get install chromium fonts-wqy-zenhei)"; fi
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBS)) >/dev/null; \
+	else echo "note: not root, and some of $(DEBS) missing: the browser or OCR tests will be skipped"; fi
 
 demo: $(STAMP)
 	$(BIN)/kg demo
