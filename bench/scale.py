@@ -2,6 +2,7 @@
 
     python bench/scale.py [--sizes 100,1000,10000] [--jobs 1,2] [--pdf N] [--timeout S] [--query-timeout S]
                           [--repeat N] [--budget S] [--rdflib-max QUADS] [--seed N] [--workdir DIR] [--keep]
+                          [--every [--every-limit S] [--every-repeat N] [--rq PATH]...] [--ask STORE QUESTIONS]
     make bench-scale            # = python bench/scale.py --sizes 100,1000 --jobs 1,2 --pdf 10 (SCALE_ARGS=… to change)
 
 Not part of ``make bench``: at 1,000 documents a run takes about half an hour on a 2-core machine.
@@ -23,7 +24,9 @@ is printed (how many documents, the stages' times); so is one of our questions a
 seconds (each runs in a process of its own), and rdflib's questions after ``--timeout``. A question runs
 ``--repeat`` times after a warm-up, fewer once its runs pass ``--budget`` seconds ("cold": the warm-up
 alone passed it and is the figure). Whatever could not be measured is listed under "not measured".
-Leave out sizes the machine cannot do with ``--sizes``. ``--pdf N`` renders the first N documents of the first size to PDF (``tests/pdfgen.py``) and
+Leave out sizes the machine cannot do with ``--sizes``. ``--ask STORE QUESTIONS`` only asks the
+questions (with ``--every``, of ``queries/``; ``--rq`` to choose some) of a store an earlier ``--keep`` run
+left, with the ``questions-N.json`` it wrote beside it: to measure a change to the queries without a new ingest. ``--pdf N`` renders the first N documents of the first size to PDF (``tests/pdfgen.py``) and
 ingests them at each ``--jobs``, for the PDF rate. The harness itself holds no corpus: it keeps
 counters, and the ingests and queries run in processes of their own.
 """
@@ -186,7 +189,8 @@ def print_curve(curve: list[dict], parts: int = 10) -> None:
 def ask(store: Path, qfile: Path, args, work: Path, n: int) -> dict:
     """Each of our questions in a process of its own (stopped after --query-timeout), then all of rdflib's in one."""
     base = [sys.executable, str(HERE / "scale_query.py"), str(store), str(qfile), "--repeat", str(args.repeat),
-            "--budget", str(args.budget), "--rdflib-max", str(args.rdflib_max), "--every-limit", str(args.every_limit)]
+            "--budget", str(args.budget), "--rdflib-max", str(args.rdflib_max), "--every-limit", str(args.every_limit),
+            "--every-repeat", str(args.every_repeat), *(x for r in args.rq for x in ("--rq", r))]
     out: dict = {"ours": {}, "rdflib": {}, "labels": {}, "notes": [], "query_timeout": args.query_timeout}
     for key in QUESTIONS + (("every",) if args.every else ()):
         objs, why = run_lines(base + ["--engine", "ours", "--only", key], args.query_timeout, work / f"query-{n}-{key}.log")
@@ -392,17 +396,34 @@ def main() -> None:
     ap.add_argument("--rdflib-max", type=int, default=6_000_000, help="skip rdflib above this many quads")
     ap.add_argument("--every", action="store_true", help="also ask every query of queries/ unbound, on both engines")
     ap.add_argument("--every-limit", type=float, default=120, help="stop one of queries/ on rdflib after this many seconds")
+    ap.add_argument("--every-repeat", type=int, default=3, help="runs of each query of queries/")
+    ap.add_argument("--rq", action="append", default=[], help="with --every: only the queries of queries/ whose path starts with this")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--workdir", type=Path, default=None, help="where corpora and stores go (default: a temporary folder)")
     ap.add_argument("--keep", action="store_true", help="keep corpora and stores")
+    ap.add_argument("--ask", type=Path, nargs=2, metavar=("STORE", "QUESTIONS"),
+                    help="only ask the questions of a store kept by --keep (its questions-N.json beside it)")
     args = ap.parse_args()
     args.sizes = [int(s) for s in args.sizes.split(",") if s]
     args.jobs = [int(j) for j in args.jobs.split(",") if j]
     args.pdf_done = False
     work = Path(tempfile.mkdtemp(prefix="kg-scale-", dir=args.workdir))
-    print(f"bench/scale.py: sizes {args.sizes}, jobs {args.jobs}, {os.cpu_count()} cores, seed {args.seed}, "
-          f"time limit {args.timeout:.0f} s an ingest; work in {work}")
+    print(f"bench/scale.py: " + ("" if args.ask else f"sizes {args.sizes}, jobs {args.jobs}, ") +
+          f"{os.cpu_count()} cores, seed {args.seed}, time limit {args.timeout:.0f} s an ingest; work in {work}")
     missing: list[str] = []
+    if args.ask:
+        store, qfile = args.ask
+        q = json.loads(qfile.read_text("utf-8"))
+        n = int(qfile.stem.rpartition("-")[2]) if qfile.stem.rpartition("-")[2].isdigit() else 0
+        print(f"\n== the kept store {store} ({n:,} documents) ==")
+        try:
+            print_queries(ask(store, qfile, args, work, n), q, missing, n)
+        finally:
+            print("\nnot measured:" if missing else "\nnot measured: nothing")
+            for m in missing:
+                print(f"  - {m}")
+            shutil.rmtree(work, ignore_errors=True)
+        return
     try:
         for n in args.sizes:
             one_size(n, args, work, missing)

@@ -2,7 +2,7 @@
 clock, and the CPU time of the asking thread, the fair comparison on a loaded machine).
 
     python bench/scale_query.py STORE QUESTIONS.json [--engine ours|rdflib] [--only KEY]... [--repeat N]
-                                [--budget SECONDS] [--rdflib-max QUADS]
+                                [--budget SECONDS] [--rdflib-max QUADS] [--only every [--rq PATH]...]
 
 QUESTIONS.json names what to ask: ``{"policy": "范政发〔2010〕1号", "chain": "范政发〔2010〕1号",
 "project": ["gen-00000_….txt", "Z…费"]}``. Five questions, each run ``--repeat`` times after one
@@ -167,8 +167,9 @@ def emit(**obj) -> None:
 def ask(store, q: dict, keys: list[str], args) -> None:
     asked = questions(store, q)
     if "every" in keys:
-        keys = [k for k in keys if k != "every"] + [f"rq:{name}" for name in EVERY]
-        for name in EVERY:
+        chosen = [name for name in EVERY if not args.rq or any(name.startswith(r) for r in args.rq)]
+        keys = [k for k in keys if k != "every"] + [f"rq:{name}" for name in chosen]
+        for name in chosen:
             text = (QUERIES / name).read_text("utf-8")
             asked[f"rq:{name}"] = (name, lambda text=text: len(store.select(text)))
     for key in keys:
@@ -188,6 +189,8 @@ def main() -> None:
     ap.add_argument("--engine", choices=("ours", "rdflib"), default="ours")
     ap.add_argument("--only", action="append", choices=KEYS + ("every",),
                     help="ask only this question (repeatable); 'every': each query of queries/ unbound")
+    ap.add_argument("--rq", action="append", default=[],
+                    help="with --only every: only the queries of queries/ whose path starts with this (repeatable)")
     ap.add_argument("--every-repeat", type=int, default=3, help="runs of each query of queries/")
     ap.add_argument("--every-limit", type=float, default=120, help="stop one of queries/ on rdflib after this many seconds")
     ap.add_argument("--repeat", type=int, default=20)
