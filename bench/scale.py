@@ -408,7 +408,7 @@ def main() -> None:
     args.jobs = [int(j) for j in args.jobs.split(",") if j]
     args.pdf_done = False
     work = Path(tempfile.mkdtemp(prefix="kg-scale-", dir=args.workdir))
-    print(f"bench/scale.py: " + ("" if args.ask else f"sizes {args.sizes}, jobs {args.jobs}, ") +
+    print("bench/scale.py: " + ("" if args.ask else f"sizes {args.sizes}, jobs {args.jobs}, ") +
           f"{os.cpu_count()} cores, seed {args.seed}, time limit {args.timeout:.0f} s an ingest; work in {work}")
     missing: list[str] = []
     if args.ask:

@@ -30,7 +30,8 @@ from kg.extract.citations import all_citations
 from kg.extract.completeness import account, stray_figure_lines
 from kg.extract.document import document_info, subunit_names, unit_info
 from kg.extract.embedded_docs import embedded_documents
-from kg.extract.kpi import merge_continued, merge_tables, parse_kpi
+from kg.extract.kpi import parse_kpi
+from kg.extract.kpi_merge import merge_continued, merge_tables
 from kg.extract.matching import ROUNDING, amount_evidence, best_amount, best_name, match, name_similarity, score
 from kg.extract.mentions import headings, unit_mentions
 from kg.extract.narrative import narrative_lines, projects_with_targets

@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from kg.extract.indicators import HEADER_TOKENS, category, norm, recover_indicators
 from kg.extract.kpi_categories import word_target_reads
-from kg.extract.kpi_merge import merge_continued, merge_tables, same_indicator  # noqa: F401  (kg.pipeline's entry points)
+from kg.extract.kpi_merge import same_indicator
 from kg.extract.kpi_pieces import NAME_LABEL_TAILS, Reading, fragment, join_pieces, read_figures  # noqa: F401
 from kg.extract.ocr_grid import TABLE_NOISE, clean_ocr_grid, edit_distance, noise_cell
 from kg.extract.ocr_text import chunked, unwrap
