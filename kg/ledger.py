@@ -28,6 +28,7 @@ It also records what ``kg push`` sent to each remote store, graph by graph with 
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
@@ -159,16 +160,16 @@ class Ledger:
         return {r[0] for r in self._all("SELECT triple FROM contributions WHERE file = ?", file)}
 
     def _elsewhere(self, triples: set[str], file: str) -> set[str]:
-        """Those of ``triples`` that another document states too."""
-        out: set[str] = set()
-        items = sorted(triples)
-        for i in range(0, len(items), 500):
-            chunk = items[i:i + 500]
-            marks = ",".join("?" * len(chunk))
-            out.update(r[0] for r in self._all(
-                f"SELECT DISTINCT triple FROM contributions WHERE triple IN ({marks}) AND file != ?", *chunk, file
-            ))
-        return out
+        """Those of ``triples`` that another document states too: for each, one index lookup that
+        stops at the first other document (a triple every document states, such as a code list's
+        concept, has as many rows as documents, and reading them all made storing grow with the store)."""
+        if not triples:
+            return set()
+        return {r[0] for r in self._all(
+            "SELECT t.value FROM json_each(?) AS t WHERE EXISTS "
+            "(SELECT 1 FROM contributions AS c WHERE c.triple = t.value AND c.file != ?)",
+            json.dumps(sorted(triples)), file,
+        )}
 
     def swap(self, file: str, new: set[str]) -> tuple[set[str], set[str]]:
         """Make ``new`` the contribution of ``file``; return (triples to delete from the entities
