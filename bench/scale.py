@@ -171,7 +171,7 @@ def print_curve(curve: list[dict], parts: int = 10) -> None:
     total = pts[-1]["documents_done"]
     marks = [total * k / parts for k in range(1, parts + 1)]
     print("    along the run (each slice of the documents: writer + workers' CPU ms a document, documents/s):")
-    prev, cells = {"documents_done": 0, "writer_cpu": pts[0]["writer_cpu"], "worker_cpu": 0.0, "seconds": 0.0}, []
+    prev, cells = pts[0], []  # from the first sample on: documents and CPU counted from the same moment
     for m in marks:
         p = next((x for x in pts if x["documents_done"] >= m), pts[-1])
         n = p["documents_done"] - prev["documents_done"]
