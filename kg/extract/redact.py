@@ -38,7 +38,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from rdflib import Literal
+from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from kg.read.hygiene import strip_controls
@@ -136,6 +136,8 @@ def redact_triples(triples: Iterable[tuple], found: set, keep_personal: bool = F
     seen: dict[Node, Node] = {}
 
     def clean(term: Node) -> Node:
+        if term.__class__ is URIRef:  # an IRI is stored as it is (hashing one costs more than this test)
+            return term
         out = seen.get(term)
         if out is None:
             out = seen[term] = literal(term, found, keep_personal)

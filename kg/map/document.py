@@ -320,27 +320,42 @@ def _dataset(out: Out, node: URIRef) -> None:
     out.add(node, QB.structure, STRUCTURE)
 
 
+# the terms every budget line states, looked up once (a DefinedNamespace looks a term up on every access)
+_LINE_TYPE, _OBSERVATION, _DATASET, _REPORTING_UNIT, _BUDGET_YEAR, _BUDGET_PHASE, _ROW, _COLUMN = (
+    BK.BudgetLine, QB.Observation, QB.dataSet, BK.reportingUnit, BK.budgetYear, BK.budgetPhase, BK.rowNumber,
+    BK.columnNumber,
+)
+_CURRENCY, _MULTIPLIER, _MONEY_UNIT, _TABLE_TITLE, _COLUMN_NAME, _AMOUNT, _SIDE, _IS_TOTAL = (
+    BK.currency, BK.unitMultiplier, BK.moneyUnit, BK.budgetTable, BK.budgetColumn, BK.amount, BK.budgetSide,
+    BK.isTotal,
+)
+_TYPE, _LABEL, _ECONOMIC_NAME, _CLASSIFICATION, _ITEM, _MEMBER, _NOTE = (
+    RDF.type, RDFS.label, BK.governmentEconomicName, BK.classification, BK.classificationItem, SKOS.member,
+    SKOS.editorialNote,
+)
+
+
 def _budget_line(out: Out, shared: Out, d: URIRef, node: URIRef, table: URIRef, line: BudgetLine, cube: Cube,
                  money_unit: str | None) -> None:
-    out.add(node, RDF.type, BK.BudgetLine)
-    out.add(node, RDF.type, QB.Observation)
-    out.add(node, QB.dataSet, table)
-    out.add(node, BK.reportingUnit, cube.unit)
-    out.add(node, BK.budgetYear, cube.year)
-    out.add(node, BK.budgetPhase, cube.phase)
-    out.add(node, BK.rowNumber, line.row_index)
-    out.add(node, BK.columnNumber, line.column_index)
-    out.add(node, BK.currency, CNY)
-    out.add(node, BK.unitMultiplier, 0)
-    out.add(node, BK.moneyUnit, money_unit)
-    out.add(node, RDFS.label, line.row_label)
-    out.add(node, BK.budgetTable, line.table_title)
-    out.add(node, BK.budgetColumn, line.column)
-    out.add(node, BK.amount, line.amount)
-    out.add(node, BK.budgetSide, line.side)
+    out.add(node, _TYPE, _LINE_TYPE)
+    out.add(node, _TYPE, _OBSERVATION)
+    out.add(node, _DATASET, table)
+    out.add(node, _REPORTING_UNIT, cube.unit)
+    out.add(node, _BUDGET_YEAR, cube.year)
+    out.add(node, _BUDGET_PHASE, cube.phase)
+    out.add(node, _ROW, line.row_index)
+    out.add(node, _COLUMN, line.column_index)
+    out.add(node, _CURRENCY, CNY)
+    out.add(node, _MULTIPLIER, 0)
+    out.add(node, _MONEY_UNIT, money_unit)
+    out.add(node, _LABEL, line.row_label)
+    out.add(node, _TABLE_TITLE, line.table_title)
+    out.add(node, _COLUMN_NAME, line.column)
+    out.add(node, _AMOUNT, line.amount)
+    out.add(node, _SIDE, line.side)
     if line.is_total:
-        out.add(node, BK.isTotal, True)
-    out.add(node, BK.governmentEconomicName, line.gov_economic_name)
+        out.add(node, _IS_TOTAL, True)
+    out.add(node, _ECONOMIC_NAME, line.gov_economic_name)
     concept = None
     if line.code and line.scheme == "functional" and codelists.functional_name(line.code) is not None:
         concept = iri.functional(line.code)  # a code of the national list (ontology/functional.ttl): described there
@@ -367,7 +382,7 @@ def _budget_line(out: Out, shared: Out, d: URIRef, node: URIRef, table: URIRef, 
             shared.add(concept, SKOS.inScheme, iri.scheme("economic"))
             shared.add(concept, SKOS.notation, line.code)
             shared.add(concept, SKOS.prefLabel, line.row_label)
-    out.add(node, BK.classification, concept)
+    out.add(node, _CLASSIFICATION, concept)
     item = concept
     if item is None:  # a row without a code: its item, by name
         name = _ENUMERATOR.sub("", line.row_label.strip()) or f"row {line.row_index}"
@@ -376,7 +391,7 @@ def _budget_line(out: Out, shared: Out, d: URIRef, node: URIRef, table: URIRef, 
         shared.add(item, PROV.wasDerivedFrom, d)
         shared.add(item, SKOS.inScheme, iri.scheme("budget-item"))
         shared.add(item, SKOS.prefLabel, name)
-    shared.add(CLASSIFICATIONS, SKOS.member, item)
-    out.add(node, BK.classificationItem, item)
-    out.add(node, SKOS.editorialNote, line.note)
+    shared.add(CLASSIFICATIONS, _MEMBER, item)
+    out.add(node, _ITEM, item)
+    out.add(node, _NOTE, line.note)
     out.prov(node, d, line.span)
