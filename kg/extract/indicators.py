@@ -21,6 +21,7 @@ The 一级 category is derived from the 二级 one through the standard hierarch
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 
@@ -47,6 +48,7 @@ PERIOD, ANNUAL = "实施期", "年度"
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 
 
+@lru_cache(maxsize=16384)  # every cell of every grid, many times
 def norm(token: str) -> str:
     return re.sub(r"\s+", "", token).replace("（", "(").replace("）", ")")
 

@@ -218,7 +218,14 @@ def _tokens(line: Line) -> list[tuple[int, str]]:
     """The line's cells (index, text), with a label the converter split over two or three cells
     ("项目名" + "称", "保证" + "项目实施的" + "制度、措施") joined, and a figure written in the
     cell of the next label split off it."""
-    toks = [(i, c.strip()) for i, c in enumerate(line.cells) if c.strip()]
+    return list(_cell_tokens(tuple(line.cells)))
+
+
+@lru_cache(maxsize=8192)
+def _cell_tokens(cells: tuple[str, ...]) -> tuple[tuple[int, str], ...]:
+    """:func:`_tokens` of a line's cells: read once per table (its lines are cut, then read) and for
+    lines every table prints alike."""
+    toks = [(i, c.strip()) for i, c in enumerate(cells) if c.strip()]
     out: list[tuple[int, str]] = []
     i = 0
     while i < len(toks):
@@ -245,7 +252,7 @@ def _tokens(line: Line) -> list[tuple[int, str]]:
             continue
         out.extend(_split_inner(col, tok))
         i += 1
-    return out
+    return tuple(out)
 
 
 def _runs(line: Line) -> list[_Cell]:

@@ -8,6 +8,7 @@ on both sides of a cell break was taken once, or when the pieces form no figure 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -20,6 +21,7 @@ _PLAIN = re.compile(r"^\d+(?:\.\d+)?$")
 _DOTTED = re.compile(r"^\d{1,3}(?:[.,]\d{3}){2,}$|^\d{1,3}\.\d{3}(?:,\d{3})+$")  # 5.118.900, 3.340,000
 
 
+@lru_cache(maxsize=16384)  # asked of every cell of a KPI table's lines
 def fragment(cell: str) -> str | None:
     """A cell as a piece of a printed figure ("7, 258", "06,000", "3, (" → "3,"), else None."""
     t = re.sub(r"\s", "", cell).replace("，", ",").rstrip("(（/|\\")

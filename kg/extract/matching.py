@@ -23,6 +23,7 @@ the other side's strength.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from decimal import Decimal
 from difflib import SequenceMatcher
 
@@ -32,6 +33,7 @@ from kg.model import KpiTable, Project, ProjectRow
 ROUNDING = Decimal(50)  # half of 0.01 万元: a KPI figure that rounds to the table's
 
 
+@lru_cache(maxsize=4096)  # each name is compared with every other
 def name_key(name: str) -> str:
     """A name without its category prefix, brackets, spaces and punctuation.
 

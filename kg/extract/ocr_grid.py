@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from kg.extract.indicators import AMBIGUOUS, HEADER_TOKENS, L1_LABELS, L2_PARENT, category, norm
 from kg.extract.targets import looks_like_value, parse_target
 from kg.model import Line
 
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+_SPACE = re.compile(r"\s")
+_TWO_LATIN = re.compile(r"[A-Za-z]{2}")
 # forms OCR prints for characters of the grid's labels (traditional or look-alike), one for one
 _LABEL_VARIANTS = str.maketrans("級數質時滿標產經濟務費", "级数质时满标产经济务费")
 GRID_HEADER = ("一级指标", "二级指标", "三级指标", "指标值")
@@ -42,6 +45,7 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return prev[-1]
 
 
+@lru_cache(maxsize=16384)  # every cell of every KPI table is asked; most recur
 def noise_cell(text: str) -> bool:
     """A cell OCR made of specks or of text from elsewhere on the page: no target, and hardly
     Chinese ("—3X1810v", "and any tracking", "14.70°", "XX.fiZ.fil 种系").
@@ -52,10 +56,10 @@ def noise_cell(text: str) -> bool:
     t = text.strip()
     if not t:
         return False
-    chars = re.sub(r"\s", "", t)
+    chars = _SPACE.sub("", t)
     cjk = len(_CJK_CHAR.findall(chars))
     if looks_like_value(t):  # but a comparator before Latin specks is no target (">> 200 API (NO.")
-        return cjk == 0 and bool(re.search(r"[A-Za-z]{2}", chars)) and not parse_target(t).quantitative
+        return cjk == 0 and bool(_TWO_LATIN.search(chars)) and not parse_target(t).quantitative
     return cjk == 0 or cjk < 0.4 * len(chars)
 
 

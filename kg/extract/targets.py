@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from kg.model import Target
 from kg.money import UNIT_FACTORS
@@ -52,15 +53,17 @@ VALUE_WORDS = (
 )
 # a phrase may end with a word of two characters or more ("良好保障"); a single character counts only alone
 _VALUE_END = re.compile("(" + "|".join(map(re.escape, (w for w in VALUE_WORDS if len(w) > 1))) + ")$")
+_DATE_WORD = re.compile(r"\d|每|全年")
+_MEASURED = re.compile(r"[率度性量数费]")  # a short name of what is measured (满意度), not a target
+_DIGIT = re.compile(r"^\d")
 _DATE_LIKE = re.compile(r"^(\d{4}年)?(\d{1,2}月)?(\d{1,2}日)?(全年|年底|底前|前|以前|之前|底|内|份)?$|^每(天|日|周|月|季度|季|年|半年)")
 
 
+_HALF_WIDTH = str.maketrans("０１２３４５６７８９．，％", "0123456789.,%")
+
+
 def normalise(text: str) -> str:
-    return (
-        text.strip()
-        .translate(str.maketrans("０１２３４５６７８９．，％", "0123456789.,%"))
-        .replace(" ", "")
-    )
+    return text.strip().translate(_HALF_WIDTH).replace(" ", "")
 
 
 def parse_target(text: str) -> Target:
@@ -83,6 +86,7 @@ def parse_target(text: str) -> Target:
     return Target(text=text.strip(), comparator=comparator, value=value, unit=unit, amount_yuan=amount)
 
 
+@lru_cache(maxsize=16384)  # asked of every cell of every indicator grid; most recur
 def looks_like_value(token: str, after_indicator: bool = False) -> bool:
     """Could this cell be a 指标值 (rather than an indicator name)?
 
@@ -96,8 +100,8 @@ def looks_like_value(token: str, after_indicator: bool = False) -> bool:
         return True
     if t.endswith("指标"):
         return False
-    if _DATE_LIKE.match(t) and re.search(r"\d|每|全年", t):
+    if _DATE_LIKE.match(t) and _DATE_WORD.search(t):
         return True
-    if t in VALUE_WORDS or (len(t) <= 4 and _VALUE_END.search(t) and not re.search(r"[率度性量数费]", t)):
+    if t in VALUE_WORDS or (len(t) <= 4 and _VALUE_END.search(t) and not _MEASURED.search(t)):
         return True
-    return after_indicator and len(t) <= 6 and bool(_VALUE_END.search(t) or re.match(r"^\d", t))
+    return after_indicator and len(t) <= 6 and bool(_VALUE_END.search(t) or _DIGIT.match(t))

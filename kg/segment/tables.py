@@ -31,6 +31,7 @@ cell means lives in :data:`COLUMN_NAMES` and :data:`LABEL_COLUMNS`, shared with
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from kg.model import Line, Table
@@ -139,6 +140,7 @@ class HeaderWord:
     name: str
 
 
+@lru_cache(maxsize=8192)  # asked of every line's text while tables are looked for
 def squeeze(text: str) -> str:
     """Header text without whitespace, parentheses made half-width.
 
@@ -368,6 +370,7 @@ class _Region:
     lines: list[Line]
 
 
+@lru_cache(maxsize=8192)  # asked of every line's text while tables are looked for
 def title_key(title: str) -> str:
     """A title reduced to what names the table, to compare a contents entry with a printed title:
     no ordinal or 表N marker, no year, no 部门 / 单位 / 预算单位 prefix, no quotes or spaces.
