@@ -55,8 +55,16 @@ class Line:
 
     @property
     def tokens(self) -> list[str]:
-        """The non-empty cells, stripped."""
-        return [c.strip() for c in self.cells if c.strip()]
+        """The non-empty cells, stripped (a new list each time).
+
+        Every stage asks for them, many times a line: they are kept with the ``cells`` list they were
+        made from, and made again when ``cells`` is another list (no stage changes a line's cells in place).
+        """
+        cells = self.cells
+        kept = self.__dict__.get("_tokens")
+        if kept is None or kept[0] is not cells:
+            kept = self.__dict__["_tokens"] = (cells, tuple(c.strip() for c in cells if c.strip()))
+        return list(kept[1])
 
     def span(self, file: str, text: str | None = None) -> Span:
         """Where this line is: its page (PDF, with its box) or its line number (text)."""

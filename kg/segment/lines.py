@@ -8,6 +8,7 @@ from kg.model import Line
 
 LEADERS = re.compile(r"\.{3,}|…{2,}|·{3,}|(?:•\s*){3,}|-{4,}")
 _PAGE_NO = re.compile(r"^\d{1,3}$")
+_PAGE_WORD = re.compile(r"(?:表|明|况|释|录)\s+\d{1,3}$")
 
 
 def text_of(line: Line) -> str:
@@ -30,4 +31,4 @@ def is_toc(line: Line) -> bool:
         return True
     if len(toks) >= 2 and _PAGE_NO.match(toks[-1]):
         return True
-    return bool(re.search(r"(?:表|明|况|释|录)\s+\d{1,3}$", toks[-1]))
+    return bool(_PAGE_WORD.search(toks[-1]))
