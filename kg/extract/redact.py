@@ -37,6 +37,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
@@ -121,27 +122,37 @@ def literal(term: Node, found: set, keep_personal: bool = False) -> Node:
     if not isinstance(term, Literal) or (term.datatype is not None and not str(term.datatype).endswith("#string")):
         return term
     text = str(term)
-    clean, controls = strip_controls(text)
-    found.update(("control", c) for c in controls)
-    if not keep_personal:
-        clean = redact(clean, found)[0]
+    clean, removed = _scrubbed(text, keep_personal)
+    found.update(removed)
     if clean == text:
         return term
     return Literal(clean, lang=term.language, datatype=term.datatype)
 
 
+@lru_cache(maxsize=8192)  # documents repeat their labels and snippets, and a corpus its row labels
+def _scrubbed(text: str, keep_personal: bool) -> tuple[str, frozenset]:
+    """``text`` without control characters and (unless ``keep_personal``) personal data, and each
+    ``(kind, value)`` removed (see :func:`literal`)."""
+    found: set = set()
+    clean, controls = strip_controls(text)
+    found.update(("control", c) for c in controls)
+    if not keep_personal:
+        clean = redact(clean, found)[0]
+    return clean, frozenset(found)
+
+
 def redact_triples(triples: Iterable[tuple], found: set, keep_personal: bool = False) -> list[tuple]:
     """The triples with their literals as :func:`literal` makes them; counts into ``found``. A
     document repeats its literals (labels, snippets, units): each is read once."""
-    seen: dict[Node, Node] = {}
+    seen: dict[int, tuple[Node, Node]] = {}  # by the term's id (the mapper makes a recurring literal once): (term, out)
 
     def clean(term: Node) -> Node:
-        if term.__class__ is URIRef:  # an IRI is stored as it is (hashing one costs more than this test)
+        if term.__class__ is URIRef:  # an IRI is stored as it is
             return term
-        out = seen.get(term)
-        if out is None:
-            out = seen[term] = literal(term, found, keep_personal)
-        return out
+        got = seen.get(id(term))
+        if got is None:  # the term is kept with its result, so that its id is not reused
+            got = seen[id(term)] = (term, literal(term, found, keep_personal))
+        return got[1]
 
     return [(s, p, clean(o)) for s, p, o in triples]
 
