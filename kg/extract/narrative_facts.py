@@ -71,6 +71,7 @@ def narrative_facts(
     file: str, sections: list[Section], skip: set[int] = frozenset(), budget_lines: list[BudgetLine] = (),
 ) -> list[NarrativeFact]:
     """Every fact of the 说明 sections, in order; links are indices into the returned list."""
+    from kg.extract.nlp.components import make_doc
     from kg.extract.nlp.pipeline import load_narrative_pipeline
 
     nlp = load_narrative_pipeline()
@@ -87,7 +88,7 @@ def narrative_facts(
                     # a sentence without a figure still sets the topic a numbered item's figures are about
                     if not _ITEM.match(sentence) and "（类）" not in sentence and "(类)" not in sentence:
                         continue
-                doc = nlp.make_doc(sentence)
+                doc = make_doc(nlp, sentence)
                 doc._.fact_context = ctx
                 for _, proc in nlp.pipeline:
                     doc = proc(doc)

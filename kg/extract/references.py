@@ -39,11 +39,13 @@ def find_references_in(texts: list[str]) -> list[list[FoundRef]]:
     """The references of each text, the texts that can hold one run through the pipeline together
     (``nlp.pipe``), the others not at all."""
     # Imported here so that code needing only FoundRef does not load spaCy.
+    from kg.extract.nlp.components import make_doc
     from kg.extract.nlp.pipeline import load_pipeline
 
+    nlp = load_pipeline()
     out: list[list[FoundRef]] = [[] for _ in texts]
     todo = [i for i, t in enumerate(texts) if t and MAY_CITE.search(t)]
-    for i, doc in zip(todo, load_pipeline().pipe(texts[i] for i in todo)):
+    for i, doc in zip(todo, nlp.pipe(make_doc(nlp, texts[i]) for i in todo)):
         out[i] = list(doc._.references)
     return out
 

@@ -211,6 +211,14 @@ def text_of(doc: Doc) -> str:
     return text
 
 
+def make_doc(nlp: Language, text: str) -> Doc:
+    """``nlp.make_doc(text)`` that knows its text (:func:`text_of` need not join its tokens): a
+    tokenizer's doc gives back the text it was made from, character for character."""
+    doc = nlp.make_doc(text)
+    doc.user_data["kg.text"] = text
+    return doc
+
+
 def _add_ents(doc: Doc, found: Iterable[tuple[int, int]], label: str) -> None:
     """Add character spans as entities; see the module docstring for overlaps."""
     ents = list(doc.ents)
