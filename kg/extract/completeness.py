@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from kg.extract.arithmetic import parents_adding_up
 from kg.extract.budget_lines import KINDS as READ_KINDS
@@ -38,6 +39,7 @@ SAME_KIND_TITLE = 0.3
 PROJECT_TABLES = {"project_current": "本年预算", "project_carryover": "上年结转"}
 
 
+@lru_cache(maxsize=4096)  # every entry against every table; documents print the same titles
 def _similarity(a: str, b: str) -> float:
     return SequenceMatcher(None, title_key(a), title_key(b)).ratio()
 

@@ -147,14 +147,13 @@ def redact_triples(triples: Iterable[tuple], found: set, keep_personal: bool = F
     seen: dict[int, tuple[Node, Node]] = {}  # by the term's id (the mapper makes a recurring literal once): (term, out)
 
     def clean(term: Node) -> Node:
-        if term.__class__ is URIRef:  # an IRI is stored as it is
-            return term
         got = seen.get(id(term))
         if got is None:  # the term is kept with its result, so that its id is not reused
             got = seen[id(term)] = (term, literal(term, found, keep_personal))
         return got[1]
 
-    return [(s, p, clean(o)) for s, p, o in triples]
+    # an IRI is stored as it is
+    return [t if t[2].__class__ is URIRef else (t[0], t[1], clean(t[2])) for t in triples]
 
 
 def people(found: set) -> int:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 
 from kg.errors import ReadError
@@ -29,6 +30,7 @@ WATERMARKS = ("仅供内部审核", "内部资料", "仅供参考", "征求意�
 _STRUCTURAL = re.compile(r"单位|年度|目标|注|表|合计|部分|名称|指标|资金|目录|说明|项目|^[\d\s\-—.]+$")
 
 
+@lru_cache(maxsize=16384)  # every cell of every line; most are empty or recur
 def clean_cell(text: str) -> str:
     """Remove markup that OCR and PDF-to-text converters leave in a cell.
 
