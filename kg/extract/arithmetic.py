@@ -197,10 +197,11 @@ def _families(block: Block) -> Iterator[tuple[Row, list[Row], str]]:
     """(parent, its children listed in the table, what they are) for one side of a table."""
     coded = [r for r in block.rows if r.code and not r.total]
     count = Counter(r.code for r in coded)
+    nearest = [_nearest(r.code or "", count) for r in coded]  # each row's parent code, found once
     for parent in coded:
         if count[parent.code] > 1:
             continue  # printed twice: which one the children belong to is unknown
-        kids = [r for r in coded if _nearest(r.code or "", count) == parent.code]
+        kids = [r for r, up in zip(coded, nearest) if up == parent.code]
         if kids:
             yield parent, kids, "sum of the rows under it"
     if block.side is None:

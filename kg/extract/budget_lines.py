@@ -57,6 +57,7 @@ import itertools
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import lru_cache
 
 from kg.model import BudgetLine, Line, Table
 from kg.money import parse_amount, to_yuan
@@ -96,6 +97,7 @@ OPTIONAL_PARTS = ("上年结转",)
 #: placements tried when a row lacks cells; beyond this the row is read left-aligned
 MAX_PLACEMENTS = 512
 
+_WORD_CHAR = re.compile(r"\w")
 _WORD = re.compile(r"[A-Za-z\u3400-\u9fff]")
 
 
@@ -382,11 +384,13 @@ def layout(table: Table) -> Layout:
 # ---------------------------------------------------------------- cells
 
 
+@lru_cache(maxsize=16384)  # asked of every cell of every row
 def _is_blank(cell: str) -> bool:
     """No figure and no word: "", "·", "—", ":"."""
-    return not re.search(r"\w", cell)
+    return not _WORD_CHAR.search(cell)
 
 
+@lru_cache(maxsize=16384)  # asked of every cell of every row
 def _is_text(cell: str) -> bool:
     """A word that is not a figure (a label, or OCR residue with letters)."""
     return parse_amount(cell) is None and bool(_WORD.search(cell))

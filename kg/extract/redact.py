@@ -144,16 +144,18 @@ def _scrubbed(text: str, keep_personal: bool) -> tuple[str, frozenset]:
 def redact_triples(triples: Iterable[tuple], found: set, keep_personal: bool = False) -> list[tuple]:
     """The triples with their literals as :func:`literal` makes them; counts into ``found``. A
     document repeats its literals (labels, snippets, units): each is read once."""
-    seen: dict[int, tuple[Node, Node]] = {}  # by the term's id (the mapper makes a recurring literal once): (term, out)
-
-    def clean(term: Node) -> Node:
-        got = seen.get(id(term))
-        if got is None:  # the term is kept with its result, so that its id is not reused
-            got = seen[id(term)] = (term, literal(term, found, keep_personal))
-        return got[1]
-
-    # an IRI is stored as it is
-    return [t if t[2].__class__ is URIRef else (t[0], t[1], clean(t[2])) for t in triples]
+    seen: dict[int, tuple[Node, Node]] = {}  # by the term's id (the mapper makes a recurring literal once)
+    out = []
+    for t in triples:
+        o = t[2]
+        if o.__class__ is not URIRef:  # an IRI is stored as it is
+            got = seen.get(id(o))
+            if got is None:  # the term is kept with its result, so that its id is not reused
+                got = seen[id(o)] = (o, literal(o, found, keep_personal))
+            if got[1] is not o:
+                t = (t[0], t[1], got[1])
+        out.append(t)
+    return out
 
 
 def people(found: set) -> int:
