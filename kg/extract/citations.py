@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from kg.extract.ocr_text import FOREIGN, crosses_chunks, garbled, lexicon, readable_title
-from kg.extract.references import FoundRef, find_references, find_references_in
+from kg.extract.references import FoundRef, find_references_in
 from kg.model import KpiTable, Line, PolicyRef, Project, Section, Span
 from kg.policy.basis import approval_note
 
@@ -31,16 +31,25 @@ def _ref(f: FoundRef, section: str, span: Span, project: int | None) -> PolicyRe
 
 
 def project_citations(file: str, index: int, kpi: KpiTable) -> list[PolicyRef]:
+    """The citations of one project's KPI table (see :func:`all_citations`, which reads every project's at once)."""
+    return _project_refs([(index, kpi)])
+
+
+def _project_refs(kpis: list[tuple[int, KpiTable]]) -> list[PolicyRef]:
+    """The citations of the projects' KPI tables ((project index, table), …): in each, field by field
+    (:data:`PROJECT_FIELDS`), then the numbers of its goals; every text through the pipeline in one pass."""
+    todo: list[tuple[int, str, Span, str, bool]] = []  # project, section, span, text, numbers only
+    for index, kpi in kpis:
+        for field in PROJECT_FIELDS:
+            text = kpi.fields.get(field)
+            if not text:
+                continue
+            todo.append((index, field, replace(kpi.field_spans.get(field) or kpi.span, text=text), text, False))
+        for goal in kpi.goals.values():
+            todo.append((index, "总体目标", replace(kpi.span, text=goal), goal, True))
     out: list[PolicyRef] = []
-    for field in PROJECT_FIELDS:
-        text = kpi.fields.get(field)
-        if not text:
-            continue
-        span = replace(kpi.field_spans.get(field) or kpi.span, text=text)
-        out.extend(_ref(f, field, span, index) for f in find_references(text))
-    for goal in kpi.goals.values():
-        span = replace(kpi.span, text=goal)
-        out.extend(_ref(f, "总体目标", span, index) for f in find_references(goal) if f.docno)
+    for (index, section, span, _, numbers), found in zip(todo, find_references_in([t[3] for t in todo])):
+        out.extend(_ref(f, section, span, index) for f in found if f.docno or not numbers)
     return out
 
 
@@ -69,10 +78,7 @@ def _span(file: str, line: Line, text: str) -> Span:
 
 
 def all_citations(file: str, projects: list[Project], sections: list[Section], skip: set[int]) -> list[PolicyRef]:
-    refs: list[PolicyRef] = []
-    for i, p in enumerate(projects):
-        if p.kpi is not None:
-            refs.extend(project_citations(file, i, p.kpi))
+    refs = _project_refs([(i, p.kpi) for i, p in enumerate(projects) if p.kpi is not None])
     refs.extend(narrative_citations(file, sections, skip))
     return _readable(refs, projects)
 
