@@ -221,6 +221,9 @@ def make_doc(nlp: Language, text: str) -> Doc:
 
 def _add_ents(doc: Doc, found: Iterable[tuple[int, int]], label: str) -> None:
     """Add character spans as entities; see the module docstring for overlaps."""
+    found = list(found)
+    if not found:  # most components find nothing in most texts: the entities stay as they are
+        return
     ents = list(doc.ents)
     for start, end in found:
         span = doc.char_span(start, end, label=label, alignment_mode="expand")
