@@ -41,7 +41,8 @@ CREATE TABLE IF NOT EXISTS documents (
   path TEXT,                  -- where it was read from, last time
   state TEXT NOT NULL,        -- 'writing' while its graphs are being replaced, then 'stored'
   changed TEXT NOT NULL,      -- when (UTC, ISO 8601)
-  linked INTEGER NOT NULL DEFAULT 0  -- 1 once the link stage has seen this content
+  linked INTEGER NOT NULL DEFAULT 0,  -- 1 once the link stage has seen this content
+  version INTEGER NOT NULL DEFAULT 0  -- the kg.map.GRAPH_VERSION it was read with (0: before versions)
 );
 CREATE INDEX IF NOT EXISTS documents_sha ON documents (sha256);
 CREATE TABLE IF NOT EXISTS contributions (
@@ -100,6 +101,8 @@ class Ledger:
             columns = {r[1] for r in self.db.execute("PRAGMA table_info(documents)")}
             if "linked" not in columns:  # a ledger made before the link stage was incremental
                 self.db.execute("ALTER TABLE documents ADD COLUMN linked INTEGER NOT NULL DEFAULT 0")
+            if "version" not in columns:  # a ledger made before graph versions: its documents count as version 0
+                self.db.execute("ALTER TABLE documents ADD COLUMN version INTEGER NOT NULL DEFAULT 0")
             if self._one("SELECT 1 FROM meta WHERE name = 'answers'") is None and self._one("SELECT 1 FROM documents") is None:
                 # a new store: every document it will hold gets its answers (a store made before the
                 # index was kept has documents without them: queries answer for it)
@@ -111,10 +114,11 @@ class Ledger:
 
     # ------------------------------------------------------------------ the manifest
 
-    def stored(self, file: str) -> str | None:
-        """The content hash of ``file`` when it is stored (not while it is being written)."""
-        row = self._one("SELECT sha256 FROM documents WHERE file = ? AND state = 'stored'", file)
-        return row[0] if row else None
+    def stored(self, file: str, version: int | None = None) -> str | None:
+        """The content hash of ``file`` when it is stored (not while it is being written), and, when
+        ``version`` is given, stored by that graph version."""
+        row = self._one("SELECT sha256, version FROM documents WHERE file = ? AND state = 'stored'", file)
+        return row[0] if row and (version is None or row[1] == version) else None
 
     def by_content(self, sha256: str) -> str | None:
         """The stored file with this content, if any."""
@@ -128,13 +132,14 @@ class Ledger:
         """(file, path) of documents whose ingest stopped while their graphs were being written."""
         return [(r[0], r[1]) for r in self._all("SELECT file, path FROM documents WHERE state = 'writing' ORDER BY file")]
 
-    def begin(self, file: str, sha256: str, path: str | None) -> None:
-        """Mark ``file`` as being written (committed at once, so a crash leaves the mark)."""
+    def begin(self, file: str, sha256: str, path: str | None, version: int = 0) -> None:
+        """Mark ``file`` as being written (committed at once, so a crash leaves the mark), read with
+        graph ``version``."""
         self.db.execute(
-            "INSERT INTO documents (file, sha256, path, state, changed) VALUES (?, ?, ?, 'writing', ?) "
+            "INSERT INTO documents (file, sha256, path, state, changed, version) VALUES (?, ?, ?, 'writing', ?, ?) "
             "ON CONFLICT (file) DO UPDATE SET sha256 = excluded.sha256, path = excluded.path, "
-            "state = 'writing', changed = excluded.changed, linked = 0",
-            (file, sha256, path, now()),
+            "state = 'writing', changed = excluded.changed, linked = 0, version = excluded.version",
+            (file, sha256, path, now(), version),
         )
 
     def finish(self, file: str) -> None:

@@ -125,6 +125,7 @@ class Encoded:
     statements: list[str]
     sha256: str = ""
     path: str | None = None
+    version: int = 0  # the graph version it was read with (kg.map.GRAPH_VERSION)
     #: its part of each indexed answer (:func:`document_answers`): (query, key IRI, row number, row as JSON)
     answers: list[tuple[str, str, int, str]] = field(default_factory=list)
 
@@ -372,7 +373,7 @@ class Store:
         for e in batch:
             doc = iri.document(e.file)
             known = self.ledger.stored(e.file) is not None or self._s.contains_named_graph(ox.NamedNode(str(doc)))
-            self.ledger.begin(e.file, e.sha256, e.path)
+            self.ledger.begin(e.file, e.sha256, e.path, e.version)
             gone, fresh = self.ledger.swap(e.file, set(e.statements))
             self.ledger.put_answers(e.file, e.answers)
             if known:
@@ -400,9 +401,10 @@ class Store:
         """The file name under which a document with this content (its SHA-256) is stored, if any."""
         return self.ledger.by_content(sha256)
 
-    def stored_content(self, file: str) -> str | None:
-        """The content hash of the stored document ``file``, if it is stored."""
-        return self.ledger.stored(file)
+    def stored_content(self, file: str, version: int | None = None) -> str | None:
+        """The content hash of the stored document ``file``, if it is stored (by graph ``version``,
+        when given)."""
+        return self.ledger.stored(file, version)
 
     def add_alias(self, file: str, alias: str) -> None:
         """Record that the stored document ``file`` was also given as ``alias`` (the same content
