@@ -48,7 +48,7 @@ WHERE {
 """
 
 
-@dataclass
+@dataclass(slots=True)
 class TracedIndicator:
     level1: str | None
     level2: str | None
@@ -201,10 +201,13 @@ def _ask(store: Reader, name: str, sparql: str, key: str, values: list[str]) -> 
     return store.select(sparql, **{key: [URIRef(v) for v in values]}) if rows is None else rows
 
 
+_ORDER = ("year", "unit", "projectName", "page", "line", "file", "section", "role", "raw", "snippet", "project")
+
+
 def _citation_order(r: dict) -> tuple:
-    """trace-policy.rq's ORDER BY, then every other column: the same order from the index and the query."""
-    cols = ("year", "unit", "projectName", "page", "line", "file", "section", "role", "raw", "snippet", "project")
-    return tuple((r[c] is not None, r[c]) for c in cols)
+    """trace-policy.rq's ORDER BY, then every other column: the same order from the index and the query
+    (an unbound value first)."""
+    return tuple([(v is not None, v) for v in map(r.__getitem__, _ORDER)])
 
 
 def trace(store: Reader, text: str, indicators: bool = True) -> TraceResult:
