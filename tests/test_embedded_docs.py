@@ -373,6 +373,12 @@ def test_trace_and_graph_view_list_every_reproduction(two_copies):
     assert (county["file"], county["line"], county["copies"]) == (a, 541, 2)
     assert county["snippet"] == "某县教育局文件 某教发〔2022〕15号"
     assert (view["某省政发〔2020〕8号"]["file"], view["某省政发〔2020〕8号"]["copies"]) == (None, 0)
+    from kg.visualise import build_network
+
+    g = build_network(store)
+    node = g.nodes[str(iri.policy("某教发〔2022〕15号"))]
+    assert (node["reproducedIn"], node["file"], node["line"], node["source"]) == (2, a, 541, f"{a} line 541")
+    assert "reproducedIn" not in g.nodes[str(iri.policy("某省政发〔2020〕8号"))]
 
 
 def test_removing_one_document_removes_its_reproduction_only(tmp_path):
