@@ -143,7 +143,9 @@ class Ledger:
             self.db = sqlite3.connect(folder / FILE_NAME, isolation_level=None)
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = NORMAL")
-        if folder is not None:  # read through a memory map: the trace's rows are a few MB (30 → 18 ms at 1,000 documents)
+        if folder is not None and read_only:  # a reader (kg trace, kg serve) reads through a memory map: the
+            # trace's rows are a few MB (30 → 18 ms at 1,000 documents); the writer does not, so that its
+            # resident memory is its own, not the pages of a ledger that grows with the store
             self.db.execute("PRAGMA mmap_size = 1073741824")
         if not read_only or folder is None:
             self.db.executescript(SCHEMA)
