@@ -127,9 +127,13 @@ class Encoded:
     path: str | None = None
     #: its part of each indexed answer (:func:`document_answers`): (query, key IRI, row number, row as JSON)
     answers: list[tuple[str, str, int, str]] = field(default_factory=list)
+    #: how many quads ``nquads`` holds (counted once: the writer asks after every document of a batch)
+    quads: int = -1
 
     def __len__(self) -> int:
-        return self.nquads.count(b"\n") + bool(self.nquads) + len(self.statements)
+        if self.quads < 0:
+            self.quads = self.nquads.count(b"\n") + bool(self.nquads)
+        return self.quads + len(self.statements)
 
 
 def encode(
@@ -150,7 +154,8 @@ def encode(
         gs = term(g)
         lines.extend(f"{term(s)} {term(p)} {term(o)} {gs} ." for s, p, o in triples)
     statements = sorted({f"{term(s)} {term(p)} {term(o)} ." for s, p, o in contribution})
-    return Encoded(file, [str(g) for g in graphs], "\n".join(lines).encode("utf-8"), statements, sha256, path)
+    return Encoded(file, [str(g) for g in graphs], "\n".join(lines).encode("utf-8"), statements, sha256, path,
+                   quads=len(lines))
 
 
 def document_answers(
