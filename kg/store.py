@@ -395,7 +395,10 @@ class Store:
             self._update(" ;\n".join(drops))
         data.append("\n".join(fresh_all).encode("utf-8"))
         try:
-            self._s.bulk_load(b"\n".join(d for d in data if d), format=ox.RdfFormat.N_QUADS)
+            # lenient: every term was written by pyoxigraph itself (:func:`encode`, :func:`nt`), its IRIs
+            # checked when it was made, in the worker; checking them again here cost the writer 14 ms of
+            # CPU a document (bench/store_profile.py): more than half of what the load's own thread does
+            self._s.bulk_load(b"\n".join(d for d in data if d), format=ox.RdfFormat.N_QUADS, lenient=True)
         except (OSError, SyntaxError, ValueError) as err:
             raise StoreError(f"cannot write graphs ({err})", file=str(self.path or "memory")) from err
         for e in batch:
