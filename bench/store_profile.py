@@ -180,10 +180,10 @@ def main() -> None:
     mine = sum(v for k, v in CPU.items() if not k.startswith("w:"))
     CPU["oxigraph: its other threads (loader, compactions)"] = writer - mine
     print(f"{n} documents, {quads:,} quads ({quads / n:,.0f} a document) added to a copy of {args.base}")
-    print(f"{'part':40}{'CPU s':>10}{'ms / document':>16}")
+    print(f"{'part':52}{'CPU s':>10}{'ms / document':>16}")
     for k in sorted(CPU, key=lambda k: (not k.startswith("w:"), k)):
-        print(f"{k:40}{CPU[k]:>10.2f}{CPU[k] / n * 1000:>16.1f}")
-    print(f"{'writer, all':40}{writer:>10.2f}{writer / n * 1000:>16.1f}")
+        print(f"{k:52}{CPU[k]:>10.2f}{CPU[k] / n * 1000:>16.1f}")
+    print(f"{'writer, all':52}{writer:>10.2f}{writer / n * 1000:>16.1f}")
     if prof:
         s = io.StringIO()
         pstats.Stats(prof, stream=s).sort_stats("cumulative").print_stats(25)
