@@ -128,9 +128,13 @@ class Encoded:
     version: int = 0  # the graph version it was read with (kg.map.GRAPH_VERSION)
     #: its part of each indexed answer (:func:`document_answers`): (query, key IRI, its rows: :func:`pack_rows`)
     answers: list[tuple[str, str, str]] = field(default_factory=list)
+    #: how many quads ``nquads`` holds (counted once: the writer asks after every document of a batch)
+    quads: int = -1
 
     def __len__(self) -> int:
-        return self.nquads.count(b"\n") + bool(self.nquads) + len(self.statements)
+        if self.quads < 0:
+            self.quads = self.nquads.count(b"\n") + bool(self.nquads)
+        return self.quads + len(self.statements)
 
 
 def encode(
@@ -151,7 +155,8 @@ def encode(
         gs = term(g)
         lines.extend(f"{term(s)} {term(p)} {term(o)} {gs} ." for s, p, o in triples)
     statements = sorted({f"{term(s)} {term(p)} {term(o)} ." for s, p, o in contribution})
-    return Encoded(file, [str(g) for g in graphs], "\n".join(lines).encode("utf-8"), statements, sha256, path)
+    return Encoded(file, [str(g) for g in graphs], "\n".join(lines).encode("utf-8"), statements, sha256, path,
+                   quads=len(lines))
 
 
 def document_answers(
@@ -380,7 +385,10 @@ class Store:
             self._update(" ;\n".join(drops))
         data.append("\n".join(fresh_all).encode("utf-8"))
         try:
-            self._s.bulk_load(b"\n".join(d for d in data if d), format=ox.RdfFormat.N_QUADS)
+            # lenient: every term was written by pyoxigraph itself (:func:`encode`, :func:`nt`), its IRIs
+            # checked when it was made, in the worker; checking them again here cost the writer 14 ms of
+            # CPU a document (bench/store_profile.py): more than half of what the load's own thread does
+            self._s.bulk_load(b"\n".join(d for d in data if d), format=ox.RdfFormat.N_QUADS, lenient=True)
         except (OSError, SyntaxError, ValueError) as err:
             raise StoreError(f"cannot write graphs ({err})", file=str(self.path or "memory")) from err
         for e in batch:

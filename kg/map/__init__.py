@@ -11,6 +11,7 @@ from kg.map.graphs import Mapped, Out
 #: (a new mapping, a better reading). The ledger records it with each stored document, and an ingest
 #: reads again a document stored under another version even when its content is unchanged.
 #: 2: a reproduced policy's location is a bk:Reproduction node in the document's graph.
-GRAPH_VERSION = 2
+#: 3: the Data Cube components every line of a table shares are stated once, on the table.
+GRAPH_VERSION = 3
 
 __all__ = ["GRAPH_VERSION", "Mapped", "Out", "map_extraction"]
