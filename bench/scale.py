@@ -20,7 +20,8 @@ years × projects × KPI tables × citations, written to a temporary folder one 
 3. ingested again unchanged into the last store: seconds and how much the store grew.
 
 An ingest still running after ``--timeout`` seconds (default 40 min) is stopped, and what it did so far
-is printed (how many documents, the stages' times); so is one of our questions after ``--query-timeout``
+is printed (how many documents, the stages' times), and with ``--keep`` its store is kept and asked the
+questions (of what it stored); so is one of our questions after ``--query-timeout``
 seconds (each runs in a process of its own), and rdflib's questions after ``--timeout``. A question runs
 ``--repeat`` times after a warm-up, fewer once its runs pass ``--budget`` seconds ("cold": the warm-up
 alone passed it and is the figure). Whatever could not be measured is listed under "not measured".
@@ -348,7 +349,7 @@ def one_size(n: int, args, work: Path, missing: list[str]) -> None:
         pdf_rate(folder, args.pdf, args.jobs, work, args.timeout, missing)
         args.pdf_done = True
         print(f"\n== {n:,} documents (continued) ==")
-    last = None
+    last = partial = None
     for j in args.jobs:
         store = work / f"store-{n}-{j}"
         final, progress, why, curve = ingest(store, j, [folder], args.timeout, work / f"ingest-{n}-{j}.log")
@@ -358,14 +359,24 @@ def one_size(n: int, args, work: Path, missing: list[str]) -> None:
             if last:
                 shutil.rmtree(last[0], ignore_errors=True)
             last = (store, j)
+        elif args.keep and progress and last is None:  # stopped: with --keep, its questions are asked of what it stored
+            if partial:
+                shutil.rmtree(partial[0], ignore_errors=True)
+            partial = (store, j, progress["documents_done"])
         else:
             shutil.rmtree(store, ignore_errors=True)
-    if last is None:
+    if last is None and partial is None:
         missing.append(f"{n:,} documents: queries and re-ingest (no ingest finished)")
         return
-    store, j = last
     qfile = work / f"questions-{n}.json"
     qfile.write_text(json.dumps(c["questions"], ensure_ascii=False), "utf-8")
+    if last is None:
+        store, j, done = partial
+        print(f"  the questions below are asked of the {done:,} documents the stopped ingest stored (--keep)")
+        print_queries(ask(store, qfile, args, work, n), c["questions"], missing, n)
+        missing.append(f"{n:,} documents: re-ingest (no ingest finished)")
+        return
+    store, j = last
     print_queries(ask(store, qfile, args, work, n), c["questions"], missing, n)
     before = disk(store)
     final, progress, why, _ = ingest(store, j, [folder], args.timeout, work / f"reingest-{n}-{j}.log")

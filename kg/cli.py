@@ -350,7 +350,9 @@ def _print_about(p) -> None:
     else:
         out.print(f"  issuer unresolved{level}")
     if p.embedded_in:
-        out.print(f"  full text reproduced in {p.embedded_in} {p.embedded_where or ''}".rstrip())
+        more = len(p.reproductions) - 1
+        others = f" (and {more} other document{'s' if more > 1 else ''})" if more > 0 else ""
+        out.print(f"  full text reproduced in {p.embedded_in} {p.embedded_where or ''}".rstrip() + others)
     verbs = {
         ("downstream", "forwards"): "forwarded by", ("downstream", "basedOn"): "basis of",
         ("downstream", "cites"): "cited by", ("upstream", "forwards"): "forwards",

@@ -41,7 +41,7 @@ from kg.extract.projects import project_rows
 from kg.extract.redact import people, redact_triples, summary as redaction_summary
 from kg.link import link_store
 from kg.model import Extraction, Finding, KpiTable, Line, Project, Section, SourceDoc, Table
-from kg.map import Mapped, map_extraction
+from kg.map import GRAPH_VERSION, Mapped, map_extraction
 from kg.queries import indexed_queries
 from kg.read import read, walk
 from kg.read.limits import LIBRARY, Limits, check_file, memory_limit
@@ -281,6 +281,7 @@ class IngestReport:
     incomplete: list[tuple[str, list[str]]] = field(default_factory=list)  # (file, what is missing), stored
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, the stored file with its content)
     unchanged: int = 0  # stored already with the same content: skipped
+    reread: int = 0  # stored with the same content by an earlier graph version (kg.map.GRAPH_VERSION): read again
     stages: dict[str, float] = field(default_factory=dict)  # seconds: hash, parse (waiting for it), store, link, flush
     cpu: dict[str, float] = field(default_factory=dict)  # the same stages' CPU seconds in this process (all threads)
 
@@ -290,6 +291,7 @@ class IngestReport:
         read = f" ({complete} complete, {len(self.incomplete)} incomplete)" if self.documents else ""
         dup = f", {len(self.duplicates)} duplicate(s) stored once" if self.duplicates else ""
         same = f", {self.unchanged} unchanged" if self.unchanged else ""
+        same += f", {self.reread} read again (stored by an earlier version)" if self.reread else ""
         pages = f"{self.ocr_pages} page{'' if self.ocr_pages == 1 else 's'}"
         ocr = f"; {pages} read by OCR in {self.ocr_seconds:.1f} s" if self.ocr_pages else ""
         return (
@@ -361,6 +363,7 @@ def parse_file(path: Path, keep_personal: bool = False, data: bytes | None = Non
         m = map_extraction(ex)
         graphs, contrib, found = private(m, keep_personal)
         encoded = encode(m.file, graphs, contrib, ex.source.sha256, str(path))
+        encoded.version = GRAPH_VERSION
         encoded.answers = document_answers(encoded, indexed_queries(), reference_files())
     except KgError as e:
         return Parsed(path, reason=e.message)
@@ -493,11 +496,15 @@ def ingest(
                 on_file(f, e.message)
             continue
         sha = _hash(f)
-        if sha is not None and not force and store.stored_content(f.name) == sha:
-            report.unchanged += 1
-            if on_file:
-                on_file(f, None)
-            continue
+        stored = store.stored_content(f.name) if sha is not None and not force else None
+        if stored is not None and stored == sha:
+            if store.stored_content(f.name, GRAPH_VERSION) is None:
+                report.reread += 1  # unchanged, but read by an earlier version of the reading: read again
+            else:
+                report.unchanged += 1
+                if on_file:
+                    on_file(f, None)
+                continue
         same = store.document_with_content(sha) or seen.get(sha) if sha is not None else None
         if same is not None and same != f.name:
             _alias(store, report, f, same, on_note, on_file, stored=same not in seen.values())

@@ -46,7 +46,7 @@ from rdflib.term import Node
 from kg import iri
 from kg.dataset import Dataset, from_query
 from kg.errors import QueryError, StoreError
-from kg.ledger import Ledger
+from kg.ledger import Ledger, pack_rows, unpack_rows
 from kg.vocab import BK, PREFIXES
 
 Triple = tuple[URIRef, URIRef, Node]
@@ -125,11 +125,16 @@ class Encoded:
     statements: list[str]
     sha256: str = ""
     path: str | None = None
-    #: its part of each indexed answer (:func:`document_answers`): (query, key IRI, row number, row as JSON)
-    answers: list[tuple[str, str, int, str]] = field(default_factory=list)
+    version: int = 0  # the graph version it was read with (kg.map.GRAPH_VERSION)
+    #: its part of each indexed answer (:func:`document_answers`): (query, key IRI, its rows: :func:`pack_rows`)
+    answers: list[tuple[str, str, str]] = field(default_factory=list)
+    #: how many quads ``nquads`` holds (counted once: the writer asks after every document of a batch)
+    quads: int = -1
 
     def __len__(self) -> int:
-        return self.nquads.count(b"\n") + bool(self.nquads) + len(self.statements)
+        if self.quads < 0:
+            self.quads = self.nquads.count(b"\n") + bool(self.nquads)
+        return self.quads + len(self.statements)
 
 
 def encode(
@@ -150,12 +155,13 @@ def encode(
         gs = term(g)
         lines.extend(f"{term(s)} {term(p)} {term(o)} {gs} ." for s, p, o in triples)
     statements = sorted({f"{term(s)} {term(p)} {term(o)} ." for s, p, o in contribution})
-    return Encoded(file, [str(g) for g in graphs], "\n".join(lines).encode("utf-8"), statements, sha256, path)
+    return Encoded(file, [str(g) for g in graphs], "\n".join(lines).encode("utf-8"), statements, sha256, path,
+                   quads=len(lines))
 
 
 def document_answers(
     enc: Encoded, queries: dict[str, tuple[str, str]], reference: dict[str, tuple[Path, ...]] | None = None,
-) -> list[tuple[str, str, int, str]]:
+) -> list[tuple[str, str, str]]:
     """One document's part of each answer in ``queries`` (name → (SPARQL, key variable)), asked of
     the document's own graphs and contribution, with the ``reference`` graphs (graph IRI → Turtle
     files: the ontology and code lists every store holds), in an in-memory store (a few milliseconds,
@@ -176,11 +182,14 @@ def document_answers(
     for name, (sparql, key) in queries.items():
         res = mem.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
         names = [v.value for v in res.variables]
-        for n, sol in enumerate(res):
+        by_key: dict[str, list[dict]] = {}  # in the order of the answer
+        for sol in res:
             row = dict(zip(names, map(py, sol)))
             if row.get(key):
-                out.append((name, row[key], n, json.dumps(row, ensure_ascii=False, default=_json_decimal)))
+                by_key.setdefault(row[key], []).append(row)
+        out.extend((name, k, pack_rows(rows)) for k, rows in by_key.items())
     return out
+
 
 
 @functools.cache
@@ -202,20 +211,6 @@ def _reference_nquads(reference: tuple[tuple[str, tuple[str, ...]], ...], wanted
     lines = [f"{q.subject} {q.predicate} {q.object} {q.graph_name} ." for q in mem if str(q.predicate) in wanted]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
-
-def _json_decimal(value):
-    if isinstance(value, Decimal):
-        return {"decimal": str(value)}
-    raise TypeError(f"not JSON: {value!r}")
-
-
-def _decimal_hook(d: dict) -> object:
-    return Decimal(d["decimal"]) if len(d) == 1 and "decimal" in d else d
-
-
-def _from_json(rows: list[str]) -> list[dict[str, object]]:
-    """Rows kept as JSON, decoded in one call (a thousand rows: half the time of one call each)."""
-    return json.loads("[" + ",".join(rows) + "]", object_hook=_decimal_hook) if rows else []
 
 
 class Quads:
@@ -372,7 +367,7 @@ class Store:
         for e in batch:
             doc = iri.document(e.file)
             known = self.ledger.stored(e.file) is not None or self._s.contains_named_graph(ox.NamedNode(str(doc)))
-            self.ledger.begin(e.file, e.sha256, e.path)
+            self.ledger.begin(e.file, e.sha256, e.path, e.version)
             gone, fresh = self.ledger.swap(e.file, set(e.statements))
             self.ledger.put_answers(e.file, e.answers)
             if known:
@@ -390,7 +385,10 @@ class Store:
             self._update(" ;\n".join(drops))
         data.append("\n".join(fresh_all).encode("utf-8"))
         try:
-            self._s.bulk_load(b"\n".join(d for d in data if d), format=ox.RdfFormat.N_QUADS)
+            # lenient: every term was written by pyoxigraph itself (:func:`encode`, :func:`nt`), its IRIs
+            # checked when it was made, in the worker; checking them again here cost the writer 14 ms of
+            # CPU a document (bench/store_profile.py): more than half of what the load's own thread does
+            self._s.bulk_load(b"\n".join(d for d in data if d), format=ox.RdfFormat.N_QUADS, lenient=True)
         except (OSError, SyntaxError, ValueError) as err:
             raise StoreError(f"cannot write graphs ({err})", file=str(self.path or "memory")) from err
         for e in batch:
@@ -400,9 +398,10 @@ class Store:
         """The file name under which a document with this content (its SHA-256) is stored, if any."""
         return self.ledger.by_content(sha256)
 
-    def stored_content(self, file: str) -> str | None:
-        """The content hash of the stored document ``file``, if it is stored."""
-        return self.ledger.stored(file)
+    def stored_content(self, file: str, version: int | None = None) -> str | None:
+        """The content hash of the stored document ``file``, if it is stored (by graph ``version``,
+        when given)."""
+        return self.ledger.stored(file, version)
 
     def add_alias(self, file: str, alias: str) -> None:
         """Record that the stored document ``file`` was also given as ``alias`` (the same content
@@ -579,7 +578,8 @@ class Store:
         store made before it: ask the query instead)."""
         if not self.ledger.answers_complete():
             return None
-        return _from_json(self.ledger.answers(query, sorted(set(keys))))
+        sets = self.ledger.answers(query, sorted(set(keys)))
+        return None if sets is None else unpack_rows(sets)
 
     def result(self, sparql: str, substitutions: dict[str, Node] | None = None, rows=None):
         """Any query's answer as Python values: SELECT → ``rows(list of dicts, columns)`` (a plain

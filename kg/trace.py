@@ -27,13 +27,14 @@ SELECT DISTINCT ?policy ?text WHERE {
 } ORDER BY ?policy
 """
 
-# what the graph knows of the policy itself: issuer, kind, other titles, where its full text is
+# what the graph knows of the policy itself: issuer, kind, other titles (where its full text is printed:
+# queries/policy-reproductions.rq)
 ABOUT = """
 SELECT ?policy
   (GROUP_CONCAT(DISTINCT ?organ; separator="、") AS ?issuers) (SAMPLE(?rg) AS ?region) (SAMPLE(?lvl) AS ?level)
   (GROUP_CONCAT(DISTINCT ?ev; separator=" | ") AS ?evidence)
   (GROUP_CONCAT(DISTINCT ?kind; separator=" ") AS ?kinds) (GROUP_CONCAT(DISTINCT ?alt; separator="|") AS ?alts)
-  (SAMPLE(?f) AS ?embeddedIn) (SAMPLE(?ln) AS ?line) (SAMPLE(?pg) AS ?page) (SAMPLE(?dt) AS ?issued)
+  (SAMPLE(?dt) AS ?issued)
 WHERE {
   ?policy a bk:PolicyDocument .
   OPTIONAL { ?policy bk:issuedBy/rdfs:label ?organ }
@@ -42,13 +43,12 @@ WHERE {
   OPTIONAL { ?policy bk:issuerEvidence ?ev }
   OPTIONAL { ?policy a ?k . VALUES ?k { bk:Law bk:Contract bk:Request } BIND(STRAFTER(STR(?k), "#") AS ?kind) }
   OPTIONAL { ?policy skos:altLabel ?alt }
-  OPTIONAL { ?policy bk:embeddedIn/bk:sourceFile ?f . OPTIONAL { ?policy bk:sourceLine ?ln } OPTIONAL { ?policy bk:sourcePage ?pg } }
   OPTIONAL { ?policy dcterms:issued ?dt }
 } GROUP BY ?policy
 """
 
 
-@dataclass
+@dataclass(slots=True)
 class TracedIndicator:
     level1: str | None
     level2: str | None
@@ -96,9 +96,23 @@ class Link:
     source_label: str
     target: str
     target_label: str
-    file: str | None = None  # the budget document that reproduces the citing document, if any
+    file: str | None = None  # the first budget document (by file name) that reproduces the citing document
     line: int | None = None
     page: int | None = None
+    copies: int = 0  # how many budget documents reproduce the citing document
+
+
+@dataclass
+class Reproduction:
+    """One budget document that prints the policy's full text (queries/policy-reproductions.rq)."""
+
+    file: str
+    line: int | None  # text
+    page: int | None = None  # PDF
+
+    @property
+    def where(self) -> str | None:
+        return _where(self.line, self.page)
 
 
 @dataclass
@@ -113,8 +127,9 @@ class PolicyTrace:
     region: str | None = None
     level: str | None = None
     evidence: str | None = None
-    embedded_in: str | None = None  # the budget document that reproduces it
-    embedded_where: str | None = None
+    embedded_in: str | None = None  # the first budget document (by file name) that reproduces it
+    embedded_where: str | None = None  # where in it: "line 12" or "page 3"
+    reproductions: list[Reproduction] = field(default_factory=list)  # every budget document that reproduces it
     issued: str | None = None
     links: list[Link] = field(default_factory=list)
 
@@ -186,10 +201,13 @@ def _ask(store: Reader, name: str, sparql: str, key: str, values: list[str]) -> 
     return store.select(sparql, **{key: [URIRef(v) for v in values]}) if rows is None else rows
 
 
+_ORDER = ("year", "unit", "projectName", "page", "line", "file", "section", "role", "raw", "snippet", "project")
+
+
 def _citation_order(r: dict) -> tuple:
-    """trace-policy.rq's ORDER BY, then every other column: the same order from the index and the query."""
-    cols = ("year", "unit", "projectName", "page", "line", "file", "section", "role", "raw", "snippet", "project")
-    return tuple((r[c] is not None, r[c]) for c in cols)
+    """trace-policy.rq's ORDER BY, then every other column: the same order from the index and the query
+    (an unbound value first)."""
+    return tuple([(v is not None, v) for v in map(r.__getitem__, _ORDER)])
 
 
 def trace(store: Reader, text: str, indicators: bool = True) -> TraceResult:
@@ -199,17 +217,21 @@ def trace(store: Reader, text: str, indicators: bool = True) -> TraceResult:
     ind_q = query_text("project-indicators.rq")
     titles_q = "SELECT DISTINCT ?policy ?t WHERE { ?policy dcterms:title ?t } ORDER BY ?t"  # substituted variables must be projected
     chain_q = query_text("policy-citation-chains.rq")
+    copies_q = query_text("policy-reproductions.rq")
     for p in policies:
         rows = _ask(store, "trace-policy.rq", trace_q, "policy", [p])
         links = [
             Link(direction=r["direction"], relation=r["relation"], source=r["from"],
                  source_label=r["fromDocno"] or r["fromTitle"] or r["from"], target=r["to"],
-                 target_label=r["toDocno"] or r["toTitle"] or r["to"], file=r["file"], line=r["line"], page=r["page"])
+                 target_label=r["toDocno"] or r["toTitle"] or r["to"], file=r["file"], line=r["line"], page=r["page"],
+                 copies=int(r["copies"] or 0))
             for r in store.select(chain_q, policy=URIRef(p))
         ]
-        about = store.select(ABOUT, policy=URIRef(p))
-        if not rows and not links and not (about and about[0]["embeddedIn"]):
+        copies = [Reproduction(file=r["file"], line=r["line"], page=r["page"])
+                  for r in store.select(copies_q, policy=URIRef(p))]
+        if not rows and not links and not copies:
             continue
+        about = store.select(ABOUT, policy=URIRef(p))
         cites = []
         seen = set()
         for r in sorted(rows, key=_citation_order):
@@ -240,7 +262,8 @@ def trace(store: Reader, text: str, indicators: bool = True) -> TraceResult:
             policy=p, docno=docno, titles=titles, citations=cites, links=links,
             kinds=(a.get("kinds") or "").split(), also_cited_as=sorted(set(filter(None, (a.get("alts") or "").split("|")))),
             issuers=list(filter(None, (a.get("issuers") or "").split("、"))), region=a.get("region"),
-            level=a.get("level"), evidence=a.get("evidence") or None, embedded_in=a.get("embeddedIn"),
-            embedded_where=_where(a.get("line"), a.get("page")), issued=str(a["issued"]) if a.get("issued") else None,
+            level=a.get("level"), evidence=a.get("evidence") or None, reproductions=copies,
+            embedded_in=copies[0].file if copies else None, embedded_where=copies[0].where if copies else None,
+            issued=str(a["issued"]) if a.get("issued") else None,
         ))
     return result

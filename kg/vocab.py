@@ -40,6 +40,7 @@ class BK(DefinedNamespace):
     Funding: URIRef
     PolicyDocument: URIRef
     PolicyReference: URIRef
+    Reproduction: URIRef
     BudgetTable: URIRef
     BudgetLine: URIRef
     Finding: URIRef
@@ -154,6 +155,7 @@ class BK(DefinedNamespace):
     forwards: URIRef
     basedOn: URIRef
     embeddedIn: URIRef
+    reproduces: URIRef
     recipients: URIRef
     followsCatalogue: URIRef
     catalogueLevel: URIRef

@@ -58,7 +58,7 @@ def test_a_store_made_before_the_index_is_asked_the_queries(tmp_path, seed_store
     expected = {p: trace(store, p).to_json() for p in cited(store)}
     store.close()
     db = sqlite3.connect(tmp_path / "old" / FILE_NAME)  # as a ledger made before the index was
-    db.executescript("DROP TABLE answers; DROP TABLE meta;")
+    db.executescript("DROP TABLE answer_sets; DROP TABLE meta;")
     db.close()
     old = Store(tmp_path / "old", read_only=True)
     assert old.indexed("trace-policy.rq", ["https://w3id.org/budget-kg/id/policy/x"]) is None
@@ -81,3 +81,34 @@ def test_removing_a_document_removes_its_rows(tmp_path):
     assert store.remove_document(first.name)
     assert store.indexed("trace-policy.rq", iris) == []
     store.close()
+
+
+def test_a_ledger_of_one_row_an_answer_row_is_grouped_at_the_next_writable_open(tmp_path):
+    """The index's first layout kept a SQLite row for each answer row (table ``answers``): a writable open
+    groups them by query, key and document, in order, and the trace reads the same."""
+    import json
+
+    from conftest import SEEDS
+
+    from kg.ledger import _decimal_hook, _json_decimal, unpack_rows
+
+    store = Store(tmp_path / "s")
+    ingest([SEEDS / sorted(p.name for p in SEEDS.iterdir())[0]], store)
+    expected = {p: trace(store, p).to_json() for p in cited(store)}
+    sets = store.ledger.db.execute("SELECT query, key, file, rows FROM answer_sets").fetchall()
+    store.close()
+    db = sqlite3.connect(tmp_path / "s" / FILE_NAME)
+    db.executescript("""DROP TABLE answer_sets; CREATE TABLE answers (query TEXT NOT NULL, key TEXT NOT NULL,
+        file TEXT NOT NULL, n INTEGER NOT NULL, row TEXT NOT NULL, PRIMARY KEY (query, key, file, n)) WITHOUT ROWID;""")
+    old_rows = [(q, k, f, n, json.dumps(r, ensure_ascii=False, default=_json_decimal))
+                for q, k, f, packed in sets for n, r in enumerate(unpack_rows([packed]))]
+    db.executemany("INSERT INTO answers VALUES (?, ?, ?, ?, ?)", old_rows)
+    db.commit()
+    db.close()
+    assert len(old_rows) > len(sets) > 0
+    again = Store(tmp_path / "s")
+    tables = {r[0] for r in again.ledger.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "answers" not in tables and again.ledger.db.execute("SELECT COUNT(*) FROM answer_sets").fetchone()[0] == len(sets)
+    assert {p: trace(again, p).to_json() for p in expected} == expected
+    assert json.loads(sets[0][3], object_hook=_decimal_hook)["rows"]  # packed: {"same", "columns", "rows"}
+    again.close()

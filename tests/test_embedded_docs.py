@@ -9,6 +9,7 @@ from collections import Counter
 import pytest
 from conftest import SAMPLE, SEED_FILES, seed_path
 
+from kg import iri
 from kg.extract.embedded_docs import embedded_documents
 from kg.map import map_extraction
 from kg.read.text import lines_from_text
@@ -294,3 +295,109 @@ def test_a_document_forwarded_by_title_only_is_forwarded():
 2023年2月1日印发"""
     (doc,) = embedded_documents("own.txt", find_embedded(lines_from_text(text)))
     assert [(c.relation, c.target) for c in doc.cites] == [("forwards", "社区服务规范")]
+
+
+# ---------------------------------------------------------------- one policy reproduced by two documents
+
+def _with_own(src, dst):
+    """The sample ``src`` with OWN's two notices (and the catalogue) printed before its 第四部分: ``dst``."""
+    lines = src.read_text("utf-8").split("\n")
+    at = max(i for i, l in enumerate(lines) if l.startswith("第四部分 名词解释"))
+    block = OWN.split("\n")[3:34]  # 某县教育局文件 … 2022年5月9日印发
+    dst.write_text("\n".join(lines[:at] + block + lines[at:]), "utf-8")
+    return at + 1  # the 1-based line the county's notice starts on
+
+
+@pytest.fixture(scope="module")
+def two_copies(tmp_path_factory):
+    """A store of the two samples, each reprinting OWN's notices, at different lines."""
+    from kg.pipeline import ingest
+    from kg.store import Store
+
+    tmp = tmp_path_factory.mktemp("copies")
+    docs = tmp / "docs"
+    docs.mkdir()
+    starts = {}
+    for src in sorted(SAMPLE.glob("*.txt")):
+        starts[src.name] = _with_own(src, docs / src.name)
+    store = Store(tmp / "store")
+    report = ingest(sorted(docs.iterdir()), store)
+    assert report.documents == 2 and not report.failed
+    yield store, starts
+    store.close()
+
+
+def test_each_reproduction_keeps_its_own_document_and_line(two_copies):
+    from kg.queries import query_text
+
+    store, starts = two_copies
+    a, b = sorted(starts)
+    assert (starts[a], starts[b]) == (541, 495)
+    rows = store.select(query_text("policy-reproductions.rq"), policy=iri.policy("某教发〔2022〕15号"))
+    assert [(r["file"], r["line"], r["page"], r["snippet"]) for r in rows] == [
+        (a, 541, None, "某县教育局文件 某教发〔2022〕15号"), (b, 495, None, "某县教育局文件 某教发〔2022〕15号")]
+    city = store.select(query_text("policy-reproductions.rq"), policy=iri.policy("某市教〔2022〕3号"))
+    assert [(r["file"], r["line"]) for r in city] == [(a, 550), (b, 504)]
+    # the shared policy node carries no location of its own: n files and n lines on it would pair with nothing
+    assert store.select("SELECT ?p ?l WHERE { ?p a bk:PolicyDocument ; bk:sourceLine ?l }") == []
+
+
+def test_a_chain_through_two_reproductions_is_one_row_a_link(two_copies):
+    from kg.queries import query_text
+
+    store, starts = two_copies
+    a, _ = sorted(starts)
+    rows = store.select(query_text("policy-citation-chains.rq"), policy=iri.policy("某市教〔2022〕3号"))
+    got = [(r["direction"], r["relation"], r["fromDocno"], r["toDocno"] or r["toTitle"], r["file"], r["line"],
+            r["copies"]) for r in rows]
+    assert got == [
+        ("downstream", "forwards", "某教发〔2022〕15号", "某市教〔2022〕3号", a, 541, 2),
+        ("upstream", "basedOn", "某市教〔2022〕3号", "某省政发〔2020〕8号", a, 550, 2),
+        ("upstream", "cites", "某市教〔2022〕3号", "消防手册", a, 550, 2),
+    ]
+
+
+def test_trace_and_graph_view_list_every_reproduction(two_copies):
+    from kg.queries import query_text
+    from kg.trace import Reproduction, trace
+
+    store, starts = two_copies
+    a, b = sorted(starts)
+    (p,) = trace(store, "某市教[2022]3号").policies
+    assert p.reproductions == [Reproduction(a, 550), Reproduction(b, 504)]
+    assert (p.embedded_in, p.embedded_where) == (a, "line 550")
+    assert {(l.relation, l.file, l.line, l.copies) for l in p.links} == {
+        ("forwards", a, 541, 2), ("basedOn", a, 550, 2), ("cites", a, 550, 2)}
+    view = {r["docno"]: r for r in store.select(query_text("graph/policies.rq")) if r["docno"]}
+    county = view["某教发〔2022〕15号"]
+    assert (county["file"], county["line"], county["copies"]) == (a, 541, 2)
+    assert county["snippet"] == "某县教育局文件 某教发〔2022〕15号"
+    assert (view["某省政发〔2020〕8号"]["file"], view["某省政发〔2020〕8号"]["copies"]) == (None, 0)
+    from kg.visualise import build_network
+
+    g = build_network(store)
+    node = g.nodes[str(iri.policy("某教发〔2022〕15号"))]
+    assert (node["reproducedIn"], node["file"], node["line"], node["source"]) == (2, a, 541, f"{a} line 541")
+    assert "reproducedIn" not in g.nodes[str(iri.policy("某省政发〔2020〕8号"))]
+
+
+def test_removing_one_document_removes_its_reproduction_only(tmp_path):
+    from kg.pipeline import ingest
+    from kg.queries import query_text
+    from kg.store import Store
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for src in sorted(SAMPLE.glob("*.txt")):
+        _with_own(src, docs / src.name)
+    a, b = sorted(p.name for p in docs.iterdir())
+    with Store(tmp_path / "store") as store:
+        ingest(sorted(docs.iterdir()), store)
+        assert store.remove_document(a)
+        rows = store.select(query_text("policy-reproductions.rq"), policy=iri.policy("某教发〔2022〕15号"))
+        assert [(r["file"], r["line"]) for r in rows] == [(b, 495)]
+        held = store.select("SELECT ?f WHERE { ?p bk:docNumber \"某教发〔2022〕15号\" ; bk:embeddedIn/bk:sourceFile ?f }")
+        assert [r["f"] for r in held] == [b]
+        chain = store.select(query_text("policy-citation-chains.rq"), policy=iri.policy("某市教〔2022〕3号"))
+        assert {(r["relation"], r["file"], r["line"], r["copies"]) for r in chain} == {
+            ("forwards", b, 495, 1), ("basedOn", b, 504, 1), ("cites", b, 504, 1)}

@@ -42,6 +42,7 @@ PARAMS = {  # a value for each question's parameter
     "trace-policy.rq": {"policy": POLICY},
     "funding-sources-for-policy.rq": {"policy": POLICY},
     "policy-citation-chains.rq": {"policy": iri.policy("晋财综〔2021〕63号")},
+    "policy-reproductions.rq": {"policy": iri.policy("晋财综〔2021〕63号")},
     "project-indicators.rq": {"project": PROJECT},
     "policies-behind-project.rq": {"projectName": Literal("Z12345政府服务热线运维费")},
     "unit-projects-across-years.rq": {"unit": URIRef("https://w3id.org/budget-kg/id/unit/大同市人民政府信息化中心")},

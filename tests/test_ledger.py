@@ -76,6 +76,33 @@ def test_a_rerun_skips_what_is_stored_and_unchanged_and_replaces_what_changed(tm
     assert (forced.documents, forced.unchanged) == (3, 0)
 
 
+def test_a_document_read_by_an_earlier_version_is_read_again_though_unchanged(tmp_path):
+    from kg.map import GRAPH_VERSION
+
+    docs = copies(tmp_path / "in", 3)
+    store = Store(tmp_path / "s")
+    assert ingest(docs, store).documents == 3
+    before = quads(store)
+    # an earlier budget-kg stored the second one: what it holds may be another reading of the same bytes
+    store.ledger.db.execute("UPDATE documents SET version = ? WHERE file = ?", (GRAPH_VERSION - 1, docs[1].name))
+    again = ingest(docs, store)
+    assert (again.documents, again.unchanged, again.reread) == (1, 2, 1)
+    assert "1 read again (stored by an earlier version)" in again.summary()
+    assert quads(store) == before and store.stored_content(docs[1].name, GRAPH_VERSION) is not None
+    assert (ingest(docs, store).unchanged, store.ledger.interrupted()) == (3, [])
+    store.close()
+    # a ledger made before versions were recorded: every document counts as version 0, so all are read again
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "s" / "budget-kg-ledger.sqlite") as db:
+        db.execute("ALTER TABLE documents DROP COLUMN version")
+    old = Store(tmp_path / "s")
+    report = ingest(docs, old)
+    assert (report.documents, report.unchanged, report.reread) == (3, 0, 3)
+    assert quads(old) == before
+    old.close()
+
+
 def test_an_ingest_cut_short_is_found_at_the_next_open(tmp_path):
     store = Store(tmp_path / "s")
     ingest([S1], store)

@@ -2,8 +2,13 @@
 
 - An embedded document is the policy node of its number (among the shared entities): its title,
   issuer as printed (bk:issuerName), date (dcterms:issued), recipients, bk:embeddedIn the budget
-  document, where it is printed, and what it cites: bk:forwards / bk:basedOn (each also bk:cites,
-  so a query on bk:cites sees every link) or bk:cites, to the cited policy nodes.
+  document, and what it cites: bk:forwards / bk:basedOn (each also bk:cites, so a query on bk:cites
+  sees every link) or bk:cites, to the cited policy nodes.
+- Where it is printed is a node of the document's own graph, one per reproduction
+  (``<doc>/reproduction/<n>``, a bk:Reproduction: bk:reproduces the policy, with its source line or
+  page and text). A policy reproduced by many documents is one node with many reproductions, each
+  location paired with its document; on the shared policy node they would be n files and n lines
+  that nothing pairs.
 - The catalogue it prints is a skos:ConceptScheme ``<policy>/catalogue`` (bk:issuesCatalogue), in
   the document's own graph: levels 1-3 are ``<scheme>/<code>``, level 4 ``<scheme>/<department>/<code>``
   (a fourth-level code is unique only within its department). A level 1-3 concept lists every
@@ -45,14 +50,17 @@ def _node(e: EmbeddedDocument) -> URIRef:
 def map_embedded(ex: Extraction, d: URIRef, out: Out, shared: Out) -> None:
     nodes = {e.docno: _node(e) for e in ex.embedded if e.docno}
     titles = {_node(e): e.title for e in ex.embedded}  # what the documents call themselves
-    for e in ex.embedded:
+    for n, e in enumerate(ex.embedded, 1):
         node = _node(e)
         describe_policy(shared, d, node, _own_ref(e))
         shared.add(node, BK.issuerName, e.issuer)
         shared.add(node, DCTERMS.issued, e.date)
         shared.add(node, BK.recipients, e.recipients)
         shared.add(node, BK.embeddedIn, d)
-        shared.prov(node, d, e.span)
+        copy = iri.under(d, "reproduction", n)
+        out.add(copy, RDF.type, BK.Reproduction)
+        out.add(copy, BK.reproduces, node)
+        out.prov(copy, d, e.span)
         for c in e.cites:
             target = policy_node(c.ref)
             shared.add(node, BK.cites, target)

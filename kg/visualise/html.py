@@ -27,7 +27,7 @@ from kg.visualise.style import EDGE_STYLE, MONEY_KINDS, NODE_STYLE, amount_text,
 COLUMN_PX, ROW_PX = 420.0, 64.0
 WRAP_EMS = {"issuer": 11, "policy": 14, "project": 14, "indicator": 16, "unit": 12}
 DETAIL_KEYS = ("docNumber", "title", "issuerCode", "level", "region", "year", "policyKind", "projects", "target",
-               "level1", "level2", "grade", "departmentCode", "parent", "section", "raw", "citations")
+               "level1", "level2", "grade", "departmentCode", "parent", "section", "raw", "citations", "reproducedIn")
 
 
 def vendor_js() -> str:

@@ -163,6 +163,7 @@ def _add_policies(g: nx.MultiDiGraph, rows: list[dict]) -> None:
             levelRank=int(r["levelRank"]) if r["levelRank"] else None, region=r["region"],
             policyKind=" ".join(kinds) or None, source=where(r["file"], r["line"], r["page"]), file=r["file"],
             line=r["line"], page=r["page"], snippet=clip(r["snippet"]), embedded=True if r["file"] else None,
+            reproducedIn=int(r["copies"]) or None,  # how many budget documents print its full text (source: the first)
         ))
 
 
