@@ -126,7 +126,7 @@ def measure(run, repeat: int, budget: float, limit: float = 0) -> dict:
 
 
 #: the questions, cheapest first (a run stopped at its time limit loses only the ones after it)
-KEYS = ("indicators", "issuer", "chains", "trace-policy", "trace")
+KEYS = ("indicators", "issuer", "chains", "trace-policy", "trace", "trace-1k")
 #: every query of queries/, unbound (the whole store's answer), asked with ``--only every``
 EVERY = tuple(sorted(str(p.relative_to(QUERIES)) for p in QUERIES.rglob("*.rq")))
 
@@ -157,6 +157,9 @@ def questions(store, q: dict) -> dict[str, tuple[str, object]]:
         top = URIRef(iri.policy(q["policy"]))
         out["trace-policy"] = (f"trace-policy.rq ({q['policy']})", lambda: len(store.select(text["trace-policy"], policy=top)))
         out["trace"] = (f"kg trace {q['policy']}", lambda: sum(len(p.citations) for p in trace(store, q["policy"]).policies))
+    if q.get("policy_1k"):  # the policy cited by the nearest to 1,000 projects, when that is not the most cited
+        out["trace-1k"] = (f"kg trace {q['policy_1k']}",
+                           lambda: sum(len(p.citations) for p in trace(store, q["policy_1k"]).policies))
     return out
 
 
