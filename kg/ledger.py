@@ -31,8 +31,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import datetime, timezone
-from decimal import Decimal
 from pathlib import Path
+
+from kg.rowsets import LAYOUT, json_row, pack_rows, unpack_rows
 
 FILE_NAME = "budget-kg-ledger.sqlite"
 SCHEMA = """
@@ -60,12 +61,13 @@ CREATE TABLE IF NOT EXISTS answer_sets (
   query TEXT NOT NULL,        -- an indexed query (kg.store.document_answers)
   key TEXT NOT NULL,          -- the IRI of its key variable (a policy, a project)
   file TEXT NOT NULL,         -- the document whose graphs give the rows
-  rows TEXT NOT NULL,         -- its rows under that key, in the order of its answer (pack_rows)
+  rows TEXT NOT NULL,         -- its rows under that key, in the order of its answer (kg.rowsets)
   PRIMARY KEY (query, key, file)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS answer_sets_file ON answer_sets (file);
 CREATE TABLE IF NOT EXISTS meta (
-  name TEXT PRIMARY KEY,      -- 'answers': 'complete' when every stored document has its answers
+  name TEXT PRIMARY KEY,      -- 'answers': 'complete' when every stored document has its answers;
+                              -- 'layout': 'columns' once every answer set is packed by column (kg.rowsets)
   value TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS pushed (
@@ -80,53 +82,6 @@ CREATE TABLE IF NOT EXISTS pushed (
 
 def now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-
-
-def pack_rows(rows: list[dict]) -> str:
-    """One document's rows under one key, as the index keeps them: JSON ``{"same": {column: value},
-    "columns": [...], "rows": [[...], ...]}``, where the columns whose value every row shares (the
-    project and its name, for each of its indicators) are written once; Decimals as ``{"decimal": "…"}``.
-
-    >>> pack_rows([{"p": "x", "v": Decimal("1.5")}, {"p": "x", "v": None}])
-    '{"same": {"p": "x"}, "columns": ["v"], "rows": [[{"decimal": "1.5"}], [null]]}'
-    >>> unpack_rows([pack_rows([{"p": "x", "v": Decimal("1.5")}, {"p": "x", "v": None}])])
-    [{'p': 'x', 'v': Decimal('1.5')}, {'p': 'x', 'v': None}]
-    """
-    first = rows[0]
-    same = {c: v for c, v in first.items() if all(_same(r[c], v) for r in rows[1:])} if len(rows) > 1 else {}
-    columns = [c for c in first if c not in same]
-    packed = {"same": same, "columns": columns, "rows": [[r[c] for c in columns] for r in rows]}
-    return json.dumps(packed, ensure_ascii=False, default=_json_decimal)
-
-
-def _same(a: object, b: object) -> bool:
-    """The same value, written the same way (Decimal 1.0 is not 1; 1 is not True)."""
-    return type(a) is type(b) and a == b and (not isinstance(a, Decimal) or str(a) == str(b))
-
-
-def unpack_rows(sets: list[str]) -> list[dict[str, object]]:
-    """The rows of sets made by :func:`pack_rows`, decoded in one call (a thousand: half the time of
-    one call each), in order, each with every column."""
-    if not sets:
-        return []
-    out: list[dict[str, object]] = []
-    for s in json.loads("[" + ",".join(sets) + "]", object_hook=_decimal_hook):
-        same, columns = s["same"], s["columns"]
-        for values in s["rows"]:
-            row = same.copy()
-            row.update(zip(columns, values))
-            out.append(row)
-    return out
-
-
-def _json_decimal(value):
-    if isinstance(value, Decimal):
-        return {"decimal": str(value)}
-    raise TypeError(f"not JSON: {value!r}")
-
-
-def _decimal_hook(d: dict) -> object:
-    return Decimal(d["decimal"]) if len(d) == 1 and "decimal" in d else d
 
 
 class Ledger:
@@ -155,6 +110,7 @@ class Ledger:
             if "version" not in columns:  # a ledger made before graph versions: its documents count as version 0
                 self.db.execute("ALTER TABLE documents ADD COLUMN version INTEGER NOT NULL DEFAULT 0")
             self._group_answers()
+            self._repack_answers()
             if self._one("SELECT 1 FROM meta WHERE name = 'answers'") is None and self._one("SELECT 1 FROM documents") is None:
                 # a new store: every document it will hold gets its answers (a store made before the
                 # index was kept has documents without them: queries answer for it)
@@ -256,11 +212,27 @@ class Ledger:
             return
         sets: dict[tuple[str, str, str], list[dict]] = {}
         for q, k, f, row in self.db.execute("SELECT query, key, file, row FROM answers ORDER BY query, key, file, n"):
-            sets.setdefault((q, k, f), []).append(json.loads(row, object_hook=_decimal_hook))
+            sets.setdefault((q, k, f), []).append(json_row(row))
         with self._transaction():
             self.db.executemany("INSERT OR REPLACE INTO answer_sets (query, key, file, rows) VALUES (?, ?, ?, ?)",
                                 ((q, k, f, pack_rows(rows)) for (q, k, f), rows in sets.items()))
             self.db.execute("DROP TABLE answers")
+
+    def _repack_answers(self) -> None:
+        """A ledger whose answer sets are JSON of rows (the layout before :mod:`kg.rowsets` packed
+        them by column): each is packed again, a few thousand at a time, once (meta ``layout``; an
+        open cut short goes on from where it was at the next)."""
+        if self._one("SELECT 1 FROM meta WHERE name = 'layout' AND value = 'columns'") is not None:
+            return
+        last = ("", "", "")
+        while batch := self._all("SELECT query, key, file, rows FROM answer_sets WHERE (query, key, file) > (?, ?, ?) "
+                                 "ORDER BY query, key, file LIMIT 2000", *last):
+            with self._transaction():
+                self.db.executemany("UPDATE answer_sets SET rows = ? WHERE query = ? AND key = ? AND file = ?",
+                                    ((pack_rows(unpack_rows([r])), q, k, f) for q, k, f, r in batch
+                                     if not r.startswith(LAYOUT)))
+            last = batch[-1][:3]
+        self.db.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('layout', 'columns')")
 
     def answers_complete(self) -> bool:
         try:

@@ -46,7 +46,8 @@ from rdflib.term import Node
 from kg import iri
 from kg.dataset import Dataset, from_query
 from kg.errors import QueryError, StoreError
-from kg.ledger import Ledger, pack_rows, unpack_rows
+from kg.ledger import Ledger
+from kg.rowsets import pack_rows, unpack_columns, unpack_rows
 from kg.vocab import BK, PREFIXES
 
 Triple = tuple[URIRef, URIRef, Node]
@@ -572,14 +573,17 @@ class Store:
         """SELECT rows as dicts of Python values (str, int, Decimal; IRIs as str)."""
         return solutions(self.query(sparql, substitutions=subs))
 
-    def indexed(self, query: str, keys: Iterable[str]) -> list[dict[str, object]] | None:
+    def indexed(self, query: str, keys: Iterable[str], columns: tuple[str, ...] | None = None) -> list | None:
         """The rows of the indexed answer ``query`` (see :func:`document_answers`) whose key is one of
-        ``keys``, by key, document and row; None when the index does not cover every document (a
-        store made before it: ask the query instead)."""
+        ``keys``, by key, document and row: dicts, or tuples of ``columns`` when given (only those
+        decoded); None when the index does not cover every document (a store made before it: ask the
+        query instead)."""
         if not self.ledger.answers_complete():
             return None
         sets = self.ledger.answers(query, sorted(set(keys)))
-        return None if sets is None else unpack_rows(sets)
+        if sets is None:
+            return None
+        return unpack_rows(sets) if columns is None else unpack_columns(sets, columns)
 
     def result(self, sparql: str, substitutions: dict[str, Node] | None = None, rows=None):
         """Any query's answer as Python values: SELECT → ``rows(list of dicts, columns)`` (a plain

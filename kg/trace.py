@@ -193,12 +193,20 @@ def _lit(value: str):
     return Literal(value)
 
 
-def _ask(store: Reader, name: str, sparql: str, key: str, values: list[str]) -> list[dict[str, object]]:
-    """The rows of ``name`` with ``key`` bound to each of ``values``: from the store's index of
-    per-document answers where it keeps one (:data:`kg.queries.INDEXED`), else by the query."""
+def _ask(store: Reader, name: str, sparql: str, key: str, values: list[str], columns: tuple[str, ...] | None = None):
+    """The rows of ``name`` with ``key`` bound to each of ``values`` (dicts, or tuples of ``columns``):
+    from the store's index of per-document answers where it keeps one (:data:`kg.queries.INDEXED`),
+    else by the query."""
     indexed = getattr(store, "indexed", None)
-    rows = indexed(name, values) if indexed else None
-    return store.select(sparql, **{key: [URIRef(v) for v in values]}) if rows is None else rows
+    rows = indexed(name, values, columns) if indexed else None
+    if rows is not None:
+        return rows
+    rows = store.select(sparql, **{key: [URIRef(v) for v in values]})
+    return rows if columns is None else [tuple(r.get(c) for c in columns) for r in rows]
+
+
+#: the columns of project-indicators.rq a traced indicator keeps, in the order of TracedIndicator's fields
+_INDICATOR = ("project", "level1", "level2", "indicator", "target", "line", "sides", "periodTarget", "page")
 
 
 _ORDER = ("year", "unit", "projectName", "page", "line", "file", "section", "role", "raw", "snippet", "project")
@@ -247,11 +255,9 @@ def trace(store: Reader, text: str, indicators: bool = True) -> TraceResult:
         if indicators:  # every cited project's indicators in one query
             projects = sorted({c.project for c in cites if c.project})
             found: dict[str, list[TracedIndicator]] = {p: [] for p in projects}
-            for i in _ask(store, "project-indicators.rq", ind_q, "project", projects) if projects else []:
-                found[i["project"]].append(TracedIndicator(
-                    level1=i["level1"], level2=i["level2"], indicator=i["indicator"], target=i["target"],
-                    line=i["line"], sides=i["sides"] or "", period_target=i["periodTarget"], page=i["page"],
-                ))
+            targets = _ask(store, "project-indicators.rq", ind_q, "project", projects, _INDICATOR) if projects else []
+            for project, level1, level2, name, target, line, sides, period, page in targets:
+                found[project].append(TracedIndicator(level1, level2, name, target, line, sides or "", period, page))
             for c in cites:
                 if c.project:
                     c.indicators = found[c.project]

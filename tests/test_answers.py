@@ -90,7 +90,7 @@ def test_a_ledger_of_one_row_an_answer_row_is_grouped_at_the_next_writable_open(
 
     from conftest import SEEDS
 
-    from kg.ledger import _decimal_hook, _json_decimal, unpack_rows
+    from kg.rowsets import _json_decimal, unpack_rows
 
     store = Store(tmp_path / "s")
     ingest([SEEDS / sorted(p.name for p in SEEDS.iterdir())[0]], store)
@@ -110,5 +110,43 @@ def test_a_ledger_of_one_row_an_answer_row_is_grouped_at_the_next_writable_open(
     tables = {r[0] for r in again.ledger.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert "answers" not in tables and again.ledger.db.execute("SELECT COUNT(*) FROM answer_sets").fetchone()[0] == len(sets)
     assert {p: trace(again, p).to_json() for p in expected} == expected
-    assert json.loads(sets[0][3], object_hook=_decimal_hook)["rows"]  # packed: {"same", "columns", "rows"}
+    packed = again.ledger.db.execute("SELECT rows FROM answer_sets").fetchall()
+    assert all(json.loads(r[0])["rows"] and r[0].startswith('{"decimal"') for r in packed)  # packed by kg.rowsets
+    again.close()
+
+
+def test_answer_sets_of_the_earlier_layout_are_read_and_packed_again_at_a_writable_open(tmp_path):
+    """Before kg.rowsets, a set was JSON {"same", "columns", "rows"} with each Decimal tagged
+    {"decimal": "…"} (decoded with a hook for every object): a reader reads both layouts, a writable open
+    packs every set again once, and the trace is the same throughout."""
+    import json
+    from decimal import Decimal
+
+    from conftest import SEEDS
+
+    from kg.rowsets import LAYOUT, _pack_json, unpack_rows
+
+    store = Store(tmp_path / "s")
+    ingest([SEEDS / sorted(p.name for p in SEEDS.iterdir())[0]], store)
+    expected = {p: trace(store, p).to_json() for p in cited(store)}
+    sets = store.ledger.db.execute("SELECT query, key, file, rows FROM answer_sets").fetchall()
+    store.close()
+    amounts = [r["amount"] for q, k, f, text in sets if q == "trace-policy.rq" for r in unpack_rows([text])]
+    assert len(amounts) == 57 and {type(a) for a in amounts} == {Decimal, type(None)} and Decimal("2656000") in amounts
+    db = sqlite3.connect(tmp_path / "s" / FILE_NAME)
+    db.executemany("UPDATE answer_sets SET rows = ? WHERE query = ? AND key = ? AND file = ?",
+                   [(_pack_json(unpack_rows([text])), q, k, f) for q, k, f, text in sets])
+    db.execute("DELETE FROM meta WHERE name = 'layout'")
+    db.commit()
+    assert '{"decimal": "2656000"}' in db.execute("SELECT group_concat(rows) FROM answer_sets").fetchone()[0]
+    db.close()
+    old = Store(tmp_path / "s", read_only=True)  # a reader leaves the file as it is, and reads it
+    assert {p: trace(old, p).to_json() for p in expected} == expected
+    old.close()
+    again = Store(tmp_path / "s")
+    repacked = again.ledger.db.execute("SELECT query, key, file, rows FROM answer_sets").fetchall()
+    assert len(repacked) == len(sets) and all(r[3].startswith(LAYOUT) for r in repacked)
+    assert {tuple(r[:3]): unpack_rows([r[3]]) for r in repacked} == {tuple(r[:3]): unpack_rows([r[3]]) for r in sets}
+    assert {c for r in repacked for c in json.loads(r[3])["decimal"]} == {"amount", "value"}  # untagged
+    assert {p: trace(again, p).to_json() for p in expected} == expected
     again.close()
