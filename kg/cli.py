@@ -386,8 +386,12 @@ def _clip(text: str, n: int) -> str:
               help="Run only this check (repeatable); the findings of the other checks stay stored.")
 @click.option("--severity", type=click.Choice(["error", "warning", "info"]), default="info", show_default=True,
               help="Print findings of this severity or worse (all are stored; the exit code ignores this).")
+@click.option("--document", "documents", multiple=True, metavar="FILE",
+              help="Audit only this document (its file name or IRI; repeatable): the checks of scope 'document' "
+                   "read its own graphs alone, so this costs what it holds, not what the store holds; the other "
+                   "documents' findings stay stored.")
 def audit(store_dir: Path, endpoint: str | None, rules_dir: Path | None, fmt: str, output: Path | None,
-          check_ids: tuple[str, ...], severity: str):
+          check_ids: tuple[str, ...], severity: str, documents: tuple[str, ...]):
     """Run the audit checks (queries/audit/*.rq) over the store, store their findings, and report them.
 
     Findings are replaced in each document's graph id:graph/audit/<file>. Exit code 1 when any
@@ -421,7 +425,8 @@ def audit(store_dir: Path, endpoint: str | None, rules_dir: Path | None, fmt: st
         checks = [c for c in checks if c.id in check_ids]
     try:
         with _read(store_dir, endpoint) as store:
-            report = run(store, checks=checks, complete=not check_ids, write=endpoint is None)
+            report = run(store, checks=checks, complete=not check_ids, write=endpoint is None,
+                         documents=list(documents) or None)
     except KgError as e:
         fail(str(e))
     shown = report.at_least(severity)

@@ -34,7 +34,7 @@ import json
 import re
 import sqlite3
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -589,6 +589,10 @@ class Store:
         """Any query's answer as Python values: SELECT → ``rows(list of dicts, columns)`` (a plain
         list of dicts when ``rows`` is None), ASK → bool, CONSTRUCT / DESCRIBE → Turtle text."""
         return answer(self.query(sparql, substitutions=substitutions), rows)
+
+    def graph_quads(self, graph: str) -> Iterator[ox.Quad]:
+        """The quads of one named graph (one index range: its cost is the graph's size)."""
+        return self._s.quads_for_pattern(None, None, None, ox.NamedNode(graph))
 
     def count(self, graph: URIRef) -> int:
         """Triples in one graph (or in a document's contribution, :func:`contribution_source`)."""

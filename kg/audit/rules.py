@@ -14,7 +14,10 @@ this runner)::
 ``id`` (lower-case letters, digits and hyphens: it becomes part of IRIs), ``title`` (Chinese | English),
 ``severity`` (error, warning or info) and ``Question`` are required; ``measure`` says what ``?expected`` and
 ``?actual`` are, ``money`` (yuan, the default) or ``count`` (reports print them as numbers, not 元); ``tolerance`` is free text for
-reports (the number a row is judged by is its ``?tolerance``). Keys are case-insensitive; any other
+reports (the number a row is judged by is its ``?tolerance``); ``scope: document`` says that the check's rows
+about a document come from that document's own graphs, its contribution to the shared entities and the
+reference graphs alone (the predicates the query names), so it is run on each document's dataset
+(:mod:`kg.audit.per_document`) instead of the whole store (``scope: store``, the default). Keys are case-insensitive; any other
 comment line of the header is kept as part of the question, and so is a ``Tolerance:`` line after the
 question (a paragraph explaining the tolerance: the first ``tolerance`` line is the one reports show).
 
@@ -54,8 +57,10 @@ RESULT_VARIABLES = ("doc", "expected", "actual", "tolerance", "message")
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _KEY = re.compile(r"^#\s*([A-Za-z]+)\s*:\s*(.*)$")
-_KEYS = ("id", "title", "severity", "tolerance", "question", "measure")
+_KEYS = ("id", "title", "severity", "tolerance", "question", "measure", "scope")
 MEASURES = ("money", "count")  # what ?expected and ?actual are: yuan (the default) or a count
+#: what a check reads: the whole store (the default), or one document's own dataset (kg.audit.per_document)
+SCOPES = ("store", "document")
 
 
 class RuleError(QueryError):
@@ -88,6 +93,7 @@ class Check:
     fact_variables: tuple[str, ...] = field(default=(), compare=False)  # projected fact… variables, in order
     detail_variables: tuple[str, ...] = field(default=(), compare=False)  # other projected variables, in order
     measure: str = "money"  # what ?expected and ?actual are: "money" (yuan) or "count"
+    scope: str = "store"  # "document": its rows about a document come from that document's graphs alone
 
     @property
     def title(self) -> str:
@@ -182,11 +188,15 @@ def parse_check(text: str, path: str | Path) -> Check:
     if measure not in MEASURES:
         raise RuleError(f"bad measure '{header['measure']}': expected one of {', '.join(MEASURES)}",
                         file=where, line=lines_of["measure"])
+    scope = header.get("scope", "store").split()[0].lower() if header.get("scope") else "store"
+    if scope not in SCOPES:
+        raise RuleError(f"bad scope '{header['scope']}': expected one of {', '.join(SCOPES)}",
+                        file=where, line=lines_of["scope"])
     facts, details = _validate_sparql(text, where)
     return Check(
         id=check_id, title_zh=zh.strip(), title_en=en.strip(), severity=severity,
         tolerance_text=header.get("tolerance", ""), question=question, sparql=text, path=path,
-        fact_variables=facts, detail_variables=details, measure=measure,
+        fact_variables=facts, detail_variables=details, measure=measure, scope=scope,
     )
 
 
