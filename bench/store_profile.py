@@ -1,6 +1,7 @@
 """Where the writer's CPU goes when documents are added to a store that holds many already (issue 14).
 
-    python bench/store_profile.py --base STORE --work DIR [--skip N] [--count K] [--profile] FOLDER
+    python bench/store_profile.py --base STORE --work DIR [--skip N] [--count K] [--profile]
+                                  [--batch-documents D] [--batch-quads Q] FOLDER
 
 Copies the store ``STORE`` (made by ``bench/scale.py --keep`` or ``kg ingest``) to ``DIR/store``, parses
 documents ``N`` … ``N+K-1`` of ``FOLDER`` (sorted by name; the ones the base store does not hold) in this
@@ -33,6 +34,7 @@ import argparse
 import cProfile
 import io
 import pstats
+import resource
 import shutil
 import sys
 import time
@@ -131,6 +133,8 @@ def main() -> None:
     ap.add_argument("--count", type=int, default=64, help="documents to add")
     ap.add_argument("--profile", action="store_true", help="print the writer's costliest functions")
     ap.add_argument("--settle", type=float, default=5.0, help="seconds without CPU that end the compactions")
+    ap.add_argument("--batch-documents", type=int, default=BATCH_DOCUMENTS, help="documents a load holds at most")
+    ap.add_argument("--batch-quads", type=int, default=BATCH_QUADS, help="quads that make a load full")
     ap.add_argument("folder", type=Path)
     args = ap.parse_args()
 
@@ -159,7 +163,7 @@ def main() -> None:
         if e is not None:
             batch.append(e)
         with timed("ingest: the batch's size (as kg.pipeline.ingest)"):
-            full = len(batch) >= BATCH_DOCUMENTS or sum(len(x) for x in batch) >= BATCH_QUADS
+            full = len(batch) >= args.batch_documents or sum(len(x) for x in batch) >= args.batch_quads
         if batch and (full or e is None):
             with timed("store_documents (all)"):
                 store.store_documents(batch)
@@ -179,11 +183,14 @@ def main() -> None:
     CPU["store_documents: the rest (Python)"] = CPU.pop("store_documents (all)") - inner
     mine = sum(v for k, v in CPU.items() if not k.startswith("w:"))
     CPU["oxigraph: its other threads (loader, compactions)"] = writer - mine
-    print(f"{n} documents, {quads:,} quads ({quads / n:,.0f} a document) added to a copy of {args.base}")
+    print(f"{n} documents, {quads:,} quads ({quads / n:,.0f} a document) added to a copy of {args.base} in loads of "
+          f"at most {args.batch_documents} documents or {args.batch_quads:,} quads")
     print(f"{'part':52}{'CPU s':>10}{'ms / document':>16}")
     for k in sorted(CPU, key=lambda k: (not k.startswith("w:"), k)):
         print(f"{k:52}{CPU[k]:>10.2f}{CPU[k] / n * 1000:>16.1f}")
     print(f"{'writer, all':52}{writer:>10.2f}{writer / n * 1000:>16.1f}")
+    print(f"peak resident memory of this process (parsing included): "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB")
     if prof:
         s = io.StringIO()
         pstats.Stats(prof, stream=s).sort_stats("cumulative").print_stats(25)
