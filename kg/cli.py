@@ -116,10 +116,13 @@ def main():
 @click.option("--ocr", type=click.Choice(["never", "auto", "always"]), default="auto", show_default=True,
               help="Which PDF pages are read by OCR: those with almost no text layer (auto), none, or every page "
                    "(its text layer ignored). Needs pip install 'budget-kg[ocr]'.")
+@click.option("--audit", "audit_new", is_flag=True,
+              help="Then run the audit checks over the documents this ingest stored (as kg audit --document …, "
+                   "each check of scope 'document' on the document's own graphs) and print how many findings.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 def ingest(store_dir: Path, keep_personal: bool, jobs: int | None, explain: bool, strict: bool, force: bool,
            nquads_dir: Path | None, scheduler: str | None, max_size: float, max_pages: int, max_seconds: float,
-           max_memory: int, ocr: str, paths: tuple[Path, ...]):
+           max_memory: int, ocr: str, audit_new: bool, paths: tuple[Path, ...]):
     """Parse documents (text or PDF files, or folders) and store their graphs; a document that fails is reported and skipped.
 
     Ingesting a document again replaces its graph and nothing else. A document read incompletely is stored with a
@@ -163,9 +166,17 @@ def ingest(store_dir: Path, keep_personal: bool, jobs: int | None, explain: bool
                 from kg.export.bulk import write_nquads
 
                 written = write_nquads(store, nquads_dir)
+            audited = None
+            if audit_new and report.stored:
+                from kg.audit import audit as run_audit
+
+                progress.update(task, description="auditing the documents stored")
+                audited = run_audit(store, documents=report.stored, complete=True)
     except KgError as e:
         _fail(e)
     out.print(f"ingested {report.summary()} → {store_dir}")
+    if audited is not None:
+        out.print(f"audited: {audited.summary()} (kg audit --document FILE shows them)", markup=False)
     if nquads_dir is not None:
         out.print(written.summary(), markup=False)
     if report.failed:

@@ -282,6 +282,7 @@ class IngestReport:
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, the stored file with its content)
     unchanged: int = 0  # stored already with the same content: skipped
     reread: int = 0  # stored with the same content by an earlier graph version (kg.map.GRAPH_VERSION): read again
+    stored: list[str] = field(default_factory=list)  # the file names (bk:sourceFile) of the documents stored
     stages: dict[str, float] = field(default_factory=dict)  # seconds: hash, parse (waiting for it), store, link, flush
     cpu: dict[str, float] = field(default_factory=dict)  # the same stages' CPU seconds in this process (all threads)
 
@@ -590,6 +591,7 @@ def _stored(report: IngestReport, p: Parsed, reason: str | None, on_file, on_not
         report.failed.append((p.path.name, reason))
     else:
         report.documents += 1
+        report.stored.append(p.encoded.file)
         report.projects += p.projects
         report.indicators += p.indicators
         report.references += p.references

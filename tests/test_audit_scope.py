@@ -112,3 +112,18 @@ def test_kg_audit_one_document(tmp_path):
     assert kept == len(every) > 0
     wrong = run(main, ["audit", "--store", str(store_dir), "--document", "nope.txt"])
     assert wrong.exit_code == 1 and wrong.stderr.strip() == "error: not a document in the store: nope.txt"
+
+
+def test_kg_ingest_audit_audits_what_it_stored(tmp_path):
+    store_dir = tmp_path / "store"
+    run = CliRunner().invoke
+    first = run(main, ["ingest", "--store", str(store_dir), "--audit", str(SAMPLE)])
+    assert first.exit_code == 0, first.output
+    assert first.stdout.splitlines()[-1] == (
+        "audited: 1 finding (0 errors, 0 warnings, 1 info) from 31 checks over 2 documents "
+        "(kg audit --document FILE shows them)")
+    with Store(store_dir, read_only=True) as s:
+        found = s.select("SELECT ?check WHERE { ?f a bk:Finding ; bk:checkId ?check }")
+    assert [r["check"] for r in found] == ["cost-target-vs-budget"]
+    again = run(main, ["ingest", "--store", str(store_dir), "--audit", str(SAMPLE)])  # nothing stored: nothing audited
+    assert again.exit_code == 0 and "audited" not in again.stdout and "2 unchanged" in again.stdout
