@@ -274,3 +274,22 @@ def test_a_nesting_changed_further_up_bars_or_frees_a_pair():
     assert store.remove_document("b.txt")
     assert _same(store) == {(str(c), str(hot)), (str(hot), str(c))}
     _same_as_whole(store)
+
+
+def test_an_ingest_links_in_chunks_and_gives_the_graph_of_one_link_stage(tmp_path, monkeypatch):
+    """kg ingest runs the link stage every LINK_DOCUMENTS stored documents (so that its memory is a chunk's,
+    not a whole run's): the links are those of one stage at the end, and every document is marked linked."""
+    import kg.pipeline as pipeline
+    from conftest import SEEDS
+
+    whole = Store(tmp_path / "whole")
+    assert pipeline.ingest([SEEDS, SAMPLE], whole, jobs=1).documents == 7
+    calls = []
+    monkeypatch.setattr(pipeline, "BATCH_DOCUMENTS", 1)
+    monkeypatch.setattr(pipeline, "LINK_DOCUMENTS", 2)
+    monkeypatch.setattr(pipeline, "link_store", lambda store, changed: calls.append(len(changed)) or link_store(store, changed))
+    chunked = Store(tmp_path / "chunked")
+    assert pipeline.ingest([SEEDS, SAMPLE], chunked, jobs=1).documents == 7
+    assert calls == [2, 2, 2, 1]
+    assert _links(chunked) == _links(whole) and len(_links(whole)) > 100
+    assert chunked.ledger.unlinked() == [] and whole.ledger.unlinked() == []
