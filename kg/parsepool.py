@@ -113,6 +113,8 @@ def parsed(files: list[Path], jobs: int, keep_personal: bool, limits: Limits, pa
                         w.path = None
                         left -= 1
                         got = True
+                        if todo:  # its next document now: the writer may store a batch before it comes back
+                            w.give(todo.popleft())
                         yield message
                         continue
                 if w.process.sentinel in ready or (w.conn in ready and not w.process.is_alive()):

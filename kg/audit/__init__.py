@@ -2,6 +2,7 @@
 kept in the graph (``id:graph/audit/<file>``) and reported (``kg audit``).
 
 - :mod:`kg.audit.rules`: a rule file's header and query → a :class:`Check`; malformed files are refused;
+- :mod:`kg.audit.per_document`: the dataset of one document, on which the checks of scope "document" run;
 - :mod:`kg.audit.run`: run the checks, judge each row against its tolerance, write the findings;
 - :mod:`kg.audit.report`: the findings as a terminal table, JSON or a self-contained HTML page.
 """
