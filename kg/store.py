@@ -170,7 +170,7 @@ def document_answers(
     row joins facts that only another document states (``trace-policy.rq``, ``project-indicators.rq``).
     The ledger keeps the parts by the key's IRI, so that the trace reads the rows of one policy
     without a join over the store (:meth:`Store.indexed`)."""
-    wanted = frozenset().union(*(_predicates(q) for q, _ in queries.values()))
+    wanted = frozenset().union(*(named_predicates(q) for q, _ in queries.values()))
     entities = f" <{iri.ENTITIES}> ."
     lines = itertools.chain(enc.nquads.decode("utf-8").split("\n"), (t[:-2] + entities for t in enc.statements))
     read = "\n".join(x for x in lines if x.partition(" ")[2].partition(" ")[0] in wanted)  # its predicate
@@ -194,10 +194,16 @@ def document_answers(
 
 
 @functools.cache
-def _predicates(sparql: str) -> frozenset[str]:
-    """The predicates ``sparql`` names, as N-Triples IRIs (``a`` is rdf:type): the only triples a
-    query with no variable predicate can read (an indexed query must have none)."""
+def named_predicates(sparql: str) -> frozenset[str]:
+    """The predicates ``sparql`` names (prefixed names and full IRIs), as N-Triples IRIs (``a`` is
+    rdf:type): the only triples a query with no variable predicate can read (an indexed query, or an
+    audit check of scope "document", must have none).
+
+    >>> sorted(named_predicates("SELECT * { ?s a bk:X ; <http://e/p> ?o ; skos:notation ?n }"))
+    ['<http://e/p>', '<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>', '<http://www.w3.org/2004/02/skos/core#notation>', '<https://w3id.org/budget-kg/ontology#X>']
+    """
     names = {f"<{PREFIXES[p]}{local}>" for p, local in re.findall(r"\b([a-z]+):([A-Za-z_][\w-]*)", sparql) if p in PREFIXES}
+    names |= set(re.findall(r"<https?://[^>\s]+>", sparql))
     return frozenset(names | {f"<{PREFIXES['rdf']}type>"})
 
 

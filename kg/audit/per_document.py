@@ -14,29 +14,17 @@ shipped check to that, row for row).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import pyoxigraph as ox
 
 from kg import iri
 from kg.audit.rules import Check
-from kg.store import Store
+from kg.store import Store, named_predicates
 from kg.vocab import PREFIXES
 
 #: the graphs of reference data every store holds (kg.pipeline.load_reference_data)
 REFERENCE_GRAPHS = (iri.ONTOLOGY, iri.CODELISTS, iri.ISSUERS, iri.LAWS)
-
-
-def named_predicates(sparql: str) -> set[str]:
-    """The predicates a query names (prefixed names and full IRIs; ``a`` is rdf:type).
-
-    >>> sorted(named_predicates("SELECT * { ?s a bk:X ; <http://e/p> ?o ; skos:notation ?n }"))
-    ['http://e/p', 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type', 'http://www.w3.org/2004/02/skos/core#notation', 'https://w3id.org/budget-kg/ontology#X']
-    """
-    names = {PREFIXES[p] + local for p, local in re.findall(r"\b([a-z]+):([A-Za-z_][\w-]*)", sparql) if p in PREFIXES}
-    names |= set(re.findall(r"<(https?://[^>\s]+)>", sparql))
-    return names | {PREFIXES["rdf"] + "type"}
 
 
 class DocumentDatasets:
@@ -45,8 +33,8 @@ class DocumentDatasets:
     def __init__(self, store: Store, checks: list[Check]):
         self.store = store
         self.checks = checks
-        wanted = set().union(*(named_predicates(c.sparql) for c in checks))
-        self.reference = [q for g in REFERENCE_GRAPHS for q in store.graph_quads(str(g)) if q.predicate.value in wanted]
+        wanted = frozenset().union(*(named_predicates(c.sparql) for c in checks))
+        self.reference = [q for g in REFERENCE_GRAPHS for q in store.graph_quads(str(g)) if str(q.predicate) in wanted]
 
     def dataset(self, doc: str, file: str) -> ox.Store:
         mem = ox.Store()

@@ -16,6 +16,7 @@ join the facts they concern: ``?f a bk:Finding ; bk:concerns ?p . ?p bk:justifie
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -178,18 +179,15 @@ def audit(
     # a check of scope "document" runs on each audited document's own dataset (its cost is the
     # document's, however large the store); over an endpoint, every check runs over the whole dataset
     local = [c for c in checks if c.scope == "document"] if isinstance(store, Store) else []
-    for check in checks:
-        if check not in local:
-            for f in _judge(_ask(store, check), check, files):
-                if f.doc in wanted:
-                    rows.setdefault((f.doc, check.id), []).append(f)
+    answers = ((c, _ask(store, c)) for c in checks if c not in local)  # one at a time, as judged
     if local:
         datasets = DocumentDatasets(store, local)
-        for doc in scope:
-            for check, result in _checked(datasets.solutions(doc, files[doc]), local):
-                for f in _judge(result, check, files):
-                    if f.doc in wanted:
-                        rows.setdefault((f.doc, check.id), []).append(f)
+        per_doc = (_checked(datasets.solutions(d, files[d]), local) for d in scope)  # one document's dataset at a time
+        answers = itertools.chain(answers, itertools.chain.from_iterable(per_doc))
+    for check, result in answers:
+        for f in _judge(result, check, files):
+            if f.doc in wanted:
+                rows.setdefault((f.doc, check.id), []).append(f)
     findings = []
     for (doc, _), found in sorted(rows.items()):
         found.sort(key=_order)
