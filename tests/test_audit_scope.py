@@ -76,6 +76,23 @@ def test_the_audit_is_the_same_whichever_way_the_checks_run(sample_store):
     assert len(scoped.findings) == 1
 
 
+@pytest.mark.parametrize("which", ["seed_store", "sample_store"])
+def test_auditing_some_documents_gives_their_part_of_the_whole_audit(which, request):
+    """Auditing some documents asks each check of the store for their rows only (a trailing VALUES on
+    ?doc): every check, as scope store here, gives each document exactly its findings of the whole audit."""
+    store = request.getfixturevalue(which)
+    checks = [dataclasses.replace(c, scope="store") for c in load_checks()]
+    whole = audit(store, checks=checks, write=False)
+    docs = store.documents()
+    for doc in docs:
+        one = audit(store, checks=checks, documents=[doc], write=False)
+        assert [f.to_json() for f in one.findings] == [f.to_json() for f in whole.findings if f.doc == doc]
+        assert one.titles == {doc: whole.titles[doc]}
+    two = audit(store, checks=checks, documents=docs[:2], write=False)
+    assert [f.to_json() for f in two.findings] == [f.to_json() for f in whole.findings if f.doc in docs[:2]]
+    assert (len(docs), len(whole.findings)) == {"seed_store": (5, 44), "sample_store": (2, 1)}[which]
+
+
 def test_a_bad_scope_is_refused_with_its_line():
     text = "# id: x\n# title: 甲 | X\n# severity: info\n# scope: page\n# Question: q?\nSELECT ?doc WHERE { ?doc a bk:BudgetDocument }"
     with pytest.raises(RuleError, match=r"^x.rq:4: bad scope 'page': expected one of store, document$"):

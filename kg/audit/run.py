@@ -179,7 +179,10 @@ def audit(
     # a check of scope "document" runs on each audited document's own dataset (its cost is the
     # document's, however large the store); over an endpoint, every check runs over the whole dataset
     local = [c for c in checks if c.scope == "document"] if isinstance(store, Store) else []
-    answers = ((c, _ask(store, c)) for c in checks if c not in local)  # one at a time, as judged
+    # auditing some documents: each check is asked for their rows only (over a store of 10,000 documents,
+    # unit-name-consistent 1.5 ms a document instead of seconds for every document of the store)
+    only = None if documents is None else scope
+    answers = ((c, _ask(store, c, only)) for c in checks if c not in local)  # one at a time, as judged
     if local:
         datasets = DocumentDatasets(store, local)
         per_doc = (_checked(datasets.solutions(d, files[d]), local) for d in scope)  # one document's dataset at a time
@@ -200,7 +203,7 @@ def audit(
             kept.append(f)
         findings.extend(kept)
     _describe_facts(store, findings)
-    report = AuditReport(checks=list(checks), documents=scope, findings=findings, titles=_titles(store, files))
+    report = AuditReport(checks=list(checks), documents=scope, findings=findings, titles=_titles(store, files, only))
     if write:
         report.graphs = _write(store, report, prune=full and documents is None, whole=full)
     return report
@@ -226,13 +229,12 @@ def _files(store: Reader) -> dict[str, str]:
     return {r["doc"]: r["file"] for r in rows}
 
 
-def _titles(store: Reader, files: dict[str, str]) -> dict[str, str]:
-    """Document IRI → "file · unit year kind", for report headings."""
-    rows = store.select(
+def _titles(store: Reader, files: dict[str, str], only: list[str] | None = None) -> dict[str, str]:
+    """Document IRI → "file · unit year kind", for report headings (of the documents ``only``, when given)."""
+    rows = store.select(restricted(
         "SELECT ?doc (SAMPLE(?u) AS ?unit) (SAMPLE(?y) AS ?year) (SAMPLE(?k) AS ?kind) WHERE { ?doc a bk:BudgetDocument "
         "OPTIONAL { ?doc bk:publishedBy/rdfs:label ?u FILTER(LANG(?u) = \"\") } OPTIONAL { ?doc bk:fiscalYear ?y } "
-        "OPTIONAL { ?doc bk:documentKind ?k } } GROUP BY ?doc"
-    )
+        "OPTIONAL { ?doc bk:documentKind ?k } } GROUP BY ?doc", only))
     out = {}
     for r in rows:
         about = " ".join(str(r[k]) for k in ("unit", "year", "kind") if r.get(k) is not None)
@@ -240,10 +242,26 @@ def _titles(store: Reader, files: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def _ask(store: Reader, check: Check):
-    """One check's solutions over the whole store."""
+def restricted(sparql: str, docs: list[str] | None) -> str:
+    """The query keeping only its rows whose ``?doc`` is one of ``docs`` (None: the query as it is).
+
+    A trailing ``VALUES``, which SPARQL joins with the query's result (after its grouping, before its
+    order), so the rows are exactly the whole answer's rows about those documents, whatever the query;
+    Oxigraph starts its plan from it. A row whose ``?doc`` is unbound (a faulty rule, refused over the
+    whole store) would take each of the values.
+
+    >>> restricted("SELECT ?doc WHERE { ?doc ?p ?o } # end", ["http://x/d"])
+    'SELECT ?doc WHERE { ?doc ?p ?o } # end\\nVALUES ?doc { <http://x/d> }'
+    """
+    if docs is None:
+        return sparql
+    return sparql.rstrip() + "\nVALUES ?doc { " + " ".join(f"<{d}>" for d in docs) + " }"
+
+
+def _ask(store: Reader, check: Check, only: list[str] | None = None):
+    """One check's solutions over the whole store (about the documents ``only``, when given)."""
     try:
-        return store.query(check.sparql)
+        return store.query(restricted(check.sparql, only))
     except Exception as e:  # a query that parsed but fails on the data: name the rule
         raise RuleError(str(e), file=str(check.path)) from e
 
