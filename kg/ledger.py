@@ -33,6 +33,7 @@ import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 
+from kg.queries import FIRST_INDEXED, INDEXED
 from kg.rowsets import LAYOUT, json_row, pack_rows, unpack_rows
 
 FILE_NAME = "budget-kg-ledger.sqlite"
@@ -67,6 +68,7 @@ CREATE TABLE IF NOT EXISTS answer_sets (
 CREATE INDEX IF NOT EXISTS answer_sets_file ON answer_sets (file);
 CREATE TABLE IF NOT EXISTS meta (
   name TEXT PRIMARY KEY,      -- 'answers': 'complete' when every stored document has its answers;
+                              -- 'answers:<query>': the same for a query indexed since (kg.queries.FIRST_INDEXED);
                               -- 'layout': 'columns' once every answer set is packed by column (kg.rowsets)
   value TEXT NOT NULL
 );
@@ -116,7 +118,8 @@ class Ledger:
             if self._one("SELECT 1 FROM meta WHERE name = 'answers'") is None and self._one("SELECT 1 FROM documents") is None:
                 # a new store: every document it will hold gets its answers (a store made before the
                 # index was kept has documents without them: queries answer for it)
-                self.db.execute("INSERT INTO meta (name, value) VALUES ('answers', 'complete')")
+                self.db.executemany("INSERT INTO meta (name, value) VALUES (?, 'complete')",
+                                    [("answers",)] + [(f"answers:{q}",) for q in INDEXED if q not in FIRST_INDEXED])
         self.read_only = read_only
 
     def close(self) -> None:
@@ -236,9 +239,12 @@ class Ledger:
             last = batch[-1][:3]
         self.db.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('layout', 'columns')")
 
-    def answers_complete(self) -> bool:
+    def answers_complete(self, query: str | None = None) -> bool:
+        """Every stored document has its indexed answers (of ``query``, when given: one indexed
+        since the index began is complete only in a store made after it)."""
+        names = ["answers"] + ([f"answers:{query}"] if query is not None and query not in FIRST_INDEXED else [])
         try:
-            return self._one("SELECT value FROM meta WHERE name = 'answers'") == ("complete",)
+            return all(self._one("SELECT value FROM meta WHERE name = ?", n) == ("complete",) for n in names)
         except sqlite3.OperationalError:  # a ledger older than the index, opened read-only
             return False
 

@@ -20,7 +20,6 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 
 from kg import iri
-from kg.codelists import ontology_dir
 from kg.errors import KgError, ParseError
 from kg.extract.arithmetic import arithmetic_findings
 from kg.extract.readings import choose_readings, uncertain_figures
@@ -45,7 +44,7 @@ from kg.map import GRAPH_VERSION, Mapped, map_extraction
 from kg.queries import indexed_queries
 from kg.read import read, walk
 from kg.read.limits import LIBRARY, Limits, check_file, memory_limit
-from kg.store import Encoded, Store, document_answers, encode
+from kg.store import Encoded, Store, document_answers, encode, reference_files
 from kg.vocab import BK
 from kg.segment.embedded_docs import embedded_line_numbers, find_embedded
 from kg.segment.kpi_blocks import find_kpi_blocks
@@ -299,15 +298,6 @@ class IngestReport:
             f"{self.documents} documents{read}{bad}{dup}{same}: {self.projects} projects, {self.indicators} indicators, "
             f"{self.references} policy references, {self.triples} triples in {self.seconds:.1f} s{ocr}"
         )
-
-
-def reference_files() -> dict[str, tuple[Path, ...]]:
-    """Graph IRI → Turtle files of the reference data: the ontology, the code lists (the national
-    functional classification with them), the issuer table and the law table."""
-    d = ontology_dir()  # the folder of ontology/*.ttl
-    graphs = {iri.ONTOLOGY: ("budget-kg.ttl",), iri.CODELISTS: ("codelists.ttl", "functional.ttl"),
-              iri.ISSUERS: ("issuers.ttl",), iri.LAWS: ("laws.ttl",)}
-    return {str(g): tuple(d / name for name in names) for g, names in graphs.items()}
 
 
 class Clock:

@@ -15,7 +15,10 @@ from functools import cache
 from kg.resources import queries_dir, read_text
 
 #: query file → the variable its callers bind (the key of its indexed rows)
-INDEXED = {"trace-policy.rq": "policy", "project-indicators.rq": "project"}
+INDEXED = {"trace-policy.rq": "policy", "project-indicators.rq": "project", "document-projects.rq": "doc"}
+#: the queries indexed from the start (ledger meta ``answers``); one added since is complete only in a
+#: store made after it (meta ``answers:<query>``): the documents of an older store do not have it
+FIRST_INDEXED = ("trace-policy.rq", "project-indicators.rq")
 
 
 def query_text(name: str) -> str:

@@ -47,6 +47,8 @@ from kg import iri
 from kg.dataset import Dataset, from_query
 from kg.errors import QueryError, StoreError
 from kg.ledger import Ledger
+from kg.queries import indexed_queries
+from kg.resources import ontology_dir
 from kg.rowsets import pack_rows, unpack_columns, unpack_rows
 from kg.vocab import BK, PREFIXES
 
@@ -158,6 +160,15 @@ def encode(
     statements = sorted({f"{term(s)} {term(p)} {term(o)} ." for s, p, o in contribution})
     return Encoded(file, [str(g) for g in graphs], "\n".join(lines).encode("utf-8"), statements, sha256, path,
                    quads=len(lines))
+
+
+def reference_files() -> dict[str, tuple[Path, ...]]:
+    """Graph IRI → Turtle files of the reference data: the ontology, the code lists (the national
+    functional classification with them), the issuer table and the law table."""
+    d = ontology_dir()  # the folder of ontology/*.ttl
+    graphs = {iri.ONTOLOGY: ("budget-kg.ttl",), iri.CODELISTS: ("codelists.ttl", "functional.ttl"),
+              iri.ISSUERS: ("issuers.ttl",), iri.LAWS: ("laws.ttl",)}
+    return {str(g): tuple(d / name for name in names) for g, names in graphs.items()}
 
 
 def document_answers(
@@ -356,8 +367,11 @@ class Store:
         sha256: str = "", path: str | None = None,
     ) -> None:
         """Store one document: replace its ``graphs`` (its own, findings, audit) and make
-        ``contribution`` its part of the entities graph (see the module docstring)."""
-        self.store_documents([encode(file, graphs, contribution, sha256, path)])
+        ``contribution`` its part of the entities graph (see the module docstring), with its part of
+        the indexed answers (:func:`document_answers`; ``kg ingest`` computes them in its workers)."""
+        enc = encode(file, graphs, contribution, sha256, path)
+        enc.answers = document_answers(enc, indexed_queries(), reference_files())
+        self.store_documents([enc])
 
     def store_documents(self, batch: list[Encoded]) -> None:
         """Store documents encoded by :func:`encode` (in worker processes): each replaces what the
@@ -584,7 +598,7 @@ class Store:
         ``keys``, by key, document and row: dicts, or tuples of ``columns`` when given (only those
         decoded); None when the index does not cover every document (a store made before it: ask the
         query instead)."""
-        if not self.ledger.answers_complete():
+        if not self.ledger.answers_complete(query):
             return None
         sets = self.ledger.answers(query, sorted(set(keys)))
         if sets is None:

@@ -2,9 +2,12 @@
 trace the queries give, and a store without it (made before it) is asked the queries instead."""
 
 import sqlite3
+from pathlib import Path
 
+from rdflib import URIRef
 
 from kg.ledger import FILE_NAME
+from kg.link.projects import read_projects
 from kg.pipeline import ingest
 from kg.store import Store
 from kg.trace import trace
@@ -67,6 +70,43 @@ def test_a_store_made_before_the_index_is_asked_the_queries(tmp_path, seed_store
     again = Store(tmp_path / "old")  # a writable open makes the tables, but the index is still partial
     assert again.indexed("trace-policy.rq", ["https://w3id.org/budget-kg/id/policy/x"]) is None
     again.close()
+
+
+def test_a_documents_projects_from_the_index_are_the_querys(seed_store):
+    """document-projects.rq (the link stage's projects) kept for each document: the same rows as the
+    query asked of the store with the document bound."""
+    text = (Path(__file__).resolve().parents[1] / "queries" / "document-projects.rq").read_text("utf-8")
+    docs = seed_store.documents()
+    total = 0
+    for doc in docs:
+        mine = seed_store.indexed("document-projects.rq", [doc])
+        theirs = seed_store.select(text, doc=URIRef(doc))
+        key = lambda r: (r["p"], str(r["amount"]))  # noqa: E731
+        assert sorted(mine, key=key) == sorted(theirs, key=key), doc
+        total += len(mine)
+    assert (len(docs), total) == (5, 80)
+
+
+def test_a_query_indexed_since_is_asked_of_an_older_store(tmp_path):
+    """A store made when only the first queries were indexed has no document-projects sets for its
+    documents: the index says so (None), for that query only, and the link stage asks the store."""
+    from conftest import SEEDS
+
+    store = Store(tmp_path / "s")
+    ingest([sorted(SEEDS.iterdir())[0]], store)
+    doc = store.documents()[0]
+    assert len(store.indexed("document-projects.rq", [doc])) == 10
+    projects = read_projects(store, [doc])
+    store.close()
+    db = sqlite3.connect(tmp_path / "s" / FILE_NAME)  # as a ledger made before document-projects.rq was indexed
+    db.execute("DELETE FROM meta WHERE name LIKE 'answers:%'")
+    db.commit()
+    db.close()
+    older = Store(tmp_path / "s")
+    assert older.indexed("document-projects.rq", [doc]) is None
+    assert older.indexed("trace-policy.rq", ["https://w3id.org/budget-kg/id/policy/x"]) == []
+    assert read_projects(older, [doc]) == projects and len(projects) == 10
+    older.close()
 
 
 def test_removing_a_document_removes_its_rows(tmp_path):

@@ -27,6 +27,7 @@ def test_the_expected_questions_exist():
         "policy-citation-chains.rq", "spending-per-issuer-level.rq", "laws-cited-by-several-units.rq",
         "projects-justified-only-by-contract.rq", "unresolved-issuers.rq", "unit-projects-across-years.rq",
         "policy-reproductions.rq",  # issue 14: where each copy of a reproduced policy is printed
+        "document-projects.rq",  # issue 14: a document's projects, indexed for the link stage
     }
 
 

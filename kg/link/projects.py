@@ -24,27 +24,24 @@ later, and those are all that is computed again (every year when the unit's grou
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from rdflib import URIRef
+
 from kg import iri
 from kg.extract.matching import name_similarity
-from kg.link.common import ENTITIES, LINKS, kind_of, link_triples, pairs_of, select, statement, values
+from kg.link.common import ENTITIES, LINKS, kind_of, link_triples, select, statement, values
 from kg.link.units import UnitChange, same_as
-from kg.store import Store, Triple
+from kg.queries import query_text
+from kg.store import Store, Triple, bind
 from kg.vocab import BK, PROV
 
 THRESHOLD = 0.86
 
-PROJECTS = """
-SELECT ?p ?name ?year ?amount ?unit ?doc ?kind WHERE { %s
-  GRAPH ?doc {
-    ?p bk:implementedBy ?unit ; a bk:Project ; rdfs:label ?name ; bk:fiscalYear ?year ; prov:wasDerivedFrom ?doc .
-    ?doc a bk:BudgetDocument ; bk:documentKind ?kind .
-  }
-  OPTIONAL { GRAPH ?doc { ?p bk:amount ?amount } }
-}"""
-# (an OPTIONAL inside GRAPH ?doc { } keeps Oxigraph from using the documents bound by VALUES: 30 ms, not 2)
+#: the projects of documents, one row per project (and amount); indexed by document (kg.queries.INDEXED)
+PROJECTS = "document-projects.rq"
 
 
 @dataclass(frozen=True)
@@ -64,13 +61,19 @@ class ProjectLinks:
     pairs: list[tuple[str, str, float]] = field(default_factory=list)  # (project, predecessor, similarity)
 
 
-def read_projects(store: Store, *bindings: str) -> list[_Project]:
-    """Projects, one each (a project has one label, year and amount; a second row would be a repeat);
-    ``bindings``: inlined VALUES clauses (documents, units, projects)."""
+def read_projects(store: Store, docs: Iterable[str] | None = None, keep=None) -> list[_Project]:
+    """The projects of the documents ``docs`` (default: every document), one each (a project has one
+    label, year and amount; a second row would be a repeat), those for which ``keep(row)`` is true
+    when given. Read from the store's index of each document's projects where it keeps one, else
+    asked of the store."""
+    text = query_text(PROJECTS)
+    rows = None if docs is None else store.indexed(PROJECTS, docs)
+    if rows is None:
+        rows = select(store, text if docs is None else bind(text, {"doc": [URIRef(d) for d in docs]}))
     seen: set[str] = set()
     out = []
-    for r in sorted(select(store, PROJECTS % " ".join(bindings)), key=lambda r: (r["p"], r["doc"], str(r["amount"]))):
-        if r["p"] not in seen:
+    for r in sorted(rows, key=lambda r: (r["p"], r["doc"], str(r["amount"]))):
+        if r["p"] not in seen and (keep is None or keep(r)):
             seen.add(r["p"])
             out.append(_Project(r["p"], r["name"], int(r["year"]), r["amount"], r["doc"], r["unit"], r["kind"][-2:]))
     return out
@@ -171,10 +174,11 @@ def relink_projects(
         if c not in since or (since[c] is not None and (year is None or year < since[c])):
             since[c] = year
 
-    touched = read_projects(store, values("doc", changed)) if changed else []
+    touched = read_projects(store, changed) if changed else []
     ends = {str(t[0]): str(t[2]) for t in remove if t[1] == BK.predecessor}  # successor → predecessor
     docs = {str(o) for s, p, o in remove if str(s) in gone and p == PROV.wasDerivedFrom}
-    ended = read_projects(store, values("doc", docs), values("p", set(ends) | set(ends.values()))) if ends else []
+    wanted = set(ends) | set(ends.values())
+    ended = read_projects(store, docs, lambda r: r["p"] in wanted) if ends else []
     now = {p.iri: p for p in ended}
     resolve({p.unit for p in touched} | {p.unit for p in now.values()} | units.moved)
     for p in touched:
@@ -194,7 +198,8 @@ def relink_projects(
     everyone = set().union(*members.values()) if members else set()
     derived = f"SELECT ?u ?doc WHERE {{ {values('u', everyone)} GRAPH {ENTITIES} {{ ?u prov:wasDerivedFrom ?doc }} }}"
     pairs = select(store, derived) if everyone else []
-    projects = read_projects(store, pairs_of("unit", "doc", [(r["u"], r["doc"]) for r in pairs])) if pairs else []
+    where = {(r["u"], r["doc"]) for r in pairs}
+    projects = read_projects(store, {d for _, d in where}, lambda r: (r["unit"], r["doc"]) in where) if pairs else []
     resolve({p.unit for p in projects})
     out = ProjectLinks()
     successors: set[str] = set()
