@@ -392,7 +392,7 @@ def test_api_queries_lists_the_example_questions(server):
     assert status == 200 and headers["Content-Type"] == "application/json; charset=utf-8"
     items = json.loads(body)
     files = sorted((ROOT / "queries").glob("*.rq"))
-    assert len(items) == len(files) == 16
+    assert len(items) == len(files) == 17
     assert [q["name"] for q in items] == [f.stem for f in files]
     by_name = {q["name"]: q for q in items}
     q = by_name["spending-per-issuer"]

@@ -108,17 +108,20 @@ def _term(is_iri: bool, lexical: str, datatype: str | None, lang: str | None) ->
     return Literal(lexical, datatype=URIRef(datatype))
 
 
-def node_triples(store: Store, nodes: Iterable[str], predicates: str | None = None) -> dict[str, list[Triple]]:
-    """The triples of these link nodes in the links graph (or those of ``predicates``, prefixed names),
-    each node's with the link it states (``s p o`` of an rdf:Statement, ``v bk:probableVariantOf o``
-    of a bk:TitleVariant)."""
+def node_triples(store: Store, nodes: Iterable[str], predicates: Iterable[URIRef] | None = None) -> dict[str, list[Triple]]:
+    """The triples of these link nodes in the links graph (or those of ``predicates``), each node's
+    with the link it states (``s p o`` of an rdf:Statement, ``v bk:probableVariantOf o`` of a
+    bk:TitleVariant)."""
     nodes = set(nodes)
     if not nodes:
         return {}
-    only = f"VALUES ?p {{ {predicates} }}" if predicates else ""
+    # each node with each predicate in one VALUES: given a VALUES of nodes and one of predicates,
+    # Oxigraph joined the predicates first and read every triple of the links graph having one of them
+    # (5 s for 200 title variants at 10,000 documents; 55 ms so)
+    bound = pairs_of("n", "p", [(n, p) for n in nodes for p in predicates]) if predicates is not None else values("n", nodes)
     rows = select(store, f"""
 SELECT ?n ?p (isIRI(?o) AS ?iri) (STR(?o) AS ?lex) (DATATYPE(?o) AS ?dt) (LANG(?o) AS ?lang) WHERE {{
-  {values("n", nodes)} {only} GRAPH {LINKS} {{ ?n ?p ?o }}
+  {bound} GRAPH {LINKS} {{ ?n ?p ?o }}
 }}""")
     out: dict[str, list[Triple]] = {}
     parts: dict[str, dict[str, Node]] = {}
@@ -148,7 +151,7 @@ def by_key(triples: Iterable[Triple]) -> dict[tuple[str, str, str], Triple]:
     return {key(t): t for t in triples}
 
 
-CORE = "rdf:type rdf:subject rdf:predicate rdf:object bk:nameSimilarity rdfs:comment bk:variant bk:variantOf"
+CORE = (RDF.type, RDF.subject, RDF.predicate, RDF.object, BK.nameSimilarity, RDFS.comment, BK.variant, BK.variantOf)
 
 
 def relink(

@@ -54,7 +54,7 @@ FULL_PREFIX = "中华人民共和国"
 # policy nodes with a title and no number, as the documents (entities) and the law table describe them
 CLASSES = f"SELECT ?class WHERE {{ GRAPH {ONTOLOGY} {{ ?class rdfs:subClassOf+ bk:PolicyDocument }} }}"
 TITLED = f"""
-SELECT DISTINCT ?p ?title WHERE {{ %s %s
+SELECT DISTINCT ?p ?title WHERE {{ %s
   {{ GRAPH {ENTITIES} {{ ?p a ?class ; dcterms:title ?title }} }}
   UNION {{ GRAPH {LAWS} {{ ?p a ?class ; dcterms:title ?title }} }}
   FILTER NOT EXISTS {{ GRAPH {ENTITIES} {{ ?p bk:docNumber ?number }} }}
@@ -142,7 +142,9 @@ def read_titled(store: Store, nodes: set[str] | None = None) -> dict[str, list[s
     """Policy nodes (all, or these) with a title and no number: node → titles."""
     classes = {str(BK.PolicyDocument)} | {r["class"] for r in select(store, CLASSES)}
     titles: dict[str, set[str]] = {}
-    for r in select(store, TITLED % (values("p", nodes) if nodes is not None else "", values("class", classes))):
+    # each node with each class in one VALUES (see kg.link.common.node_triples)
+    bound = values("class", classes) if nodes is None else pairs_of("p", "class", [(p, c) for p in nodes for c in classes])
+    for r in select(store, TITLED % bound):
         titles.setdefault(r["p"], set()).add(r["title"])
     return {p: sorted(ts) for p, ts in titles.items()}
 

@@ -189,8 +189,10 @@ def _labels(store, iris: set[str]) -> dict[str, str]:
     iris = {i for i in iris if _usable(i)}
     if not iris:
         return {}
-    rows = _rows(store, f"SELECT ?x ?lp ?l WHERE {{ VALUES ?x {{ {_values(iris)} }} "
-                        f"VALUES ?lp {{ {_values(LABELS)} }} ?x ?lp ?l FILTER(isLiteral(?l)) }}")
+    # each IRI with each label property in one VALUES: with a VALUES of each, Oxigraph joined the
+    # properties first and read every label of the store
+    pairs = " ".join(f"(<{x}> <{p}>)" for x in iris for p in LABELS)
+    rows = _rows(store, f"SELECT ?x ?lp ?l WHERE {{ VALUES (?x ?lp) {{ {pairs} }} ?x ?lp ?l FILTER(isLiteral(?l)) }}")
     best: dict[str, tuple] = {}
     for r in rows:
         lang = r["l"].get("xml:lang", "")
