@@ -248,12 +248,15 @@ def restricted(sparql: str, docs: list[str] | None) -> str:
     A trailing ``VALUES``, which SPARQL joins with the query's result (after its grouping, before its
     order), so the rows are exactly the whole answer's rows about those documents, whatever the query;
     Oxigraph starts its plan from it. A row whose ``?doc`` is unbound (a faulty rule, refused over the
-    whole store) would take each of the values.
+    whole store) would take each of the values. A query that makes ``?doc`` in its SELECT clause
+    (``(… AS ?doc)``), which the VALUES would bind first, is left as it is.
 
     >>> restricted("SELECT ?doc WHERE { ?doc ?p ?o } # end", ["http://x/d"])
     'SELECT ?doc WHERE { ?doc ?p ?o } # end\\nVALUES ?doc { <http://x/d> }'
+    >>> restricted("SELECT (SAMPLE(?d) AS ?doc) WHERE { ?d ?p ?o }", ["http://x/d"])
+    'SELECT (SAMPLE(?d) AS ?doc) WHERE { ?d ?p ?o }'
     """
-    if docs is None:
+    if docs is None or re.search(r"\bAS\s+[?$]doc\s*\)", sparql, re.IGNORECASE):
         return sparql
     return sparql.rstrip() + "\nVALUES ?doc { " + " ".join(f"<{d}>" for d in docs) + " }"
 
