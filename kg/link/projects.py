@@ -24,7 +24,7 @@ later, and those are all that is computed again (every year when the unit's grou
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -61,14 +61,16 @@ class ProjectLinks:
     pairs: list[tuple[str, str, float]] = field(default_factory=list)  # (project, predecessor, similarity)
 
 
-def read_projects(store: Store, docs: Iterable[str] | None = None, keep=None) -> list[_Project]:
+def read_projects(
+    store: Store, docs: Iterable[str] | None = None, keep: Callable[[dict], bool] | None = None,
+) -> list[_Project]:
     """The projects of the documents ``docs`` (default: every document), one each (a project has one
     label, year and amount; a second row would be a repeat), those for which ``keep(row)`` is true
     when given. Read from the store's index of each document's projects where it keeps one, else
     asked of the store."""
-    text = query_text(PROJECTS)
     rows = None if docs is None else store.indexed(PROJECTS, docs)
     if rows is None:
+        text = query_text(PROJECTS)
         rows = select(store, text if docs is None else bind(text, {"doc": [URIRef(d) for d in docs]}))
     seen: set[str] = set()
     out = []
