@@ -29,7 +29,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
 from kg import iri
-from kg.link.common import LINKS, kind_of, pairs_of, select, values
+from kg.link.common import LINKS, every_pair, kind_of, select, values
 from kg.store import Store, Triple
 from kg.vocab import BK, PROV
 
@@ -76,8 +76,8 @@ def rewrite(
     recs = {str(record(kind, n)): n for n in nodes}
     remove: list[Triple] = []
     if recs:  # what the records hold now but their documents (the triples removed must be there)
-        asked = [(r, p) for r in recs for p in (RDF.type, BK.recordOf, BK.blockingKey)]  # pairs: see node_triples
-        rows = select(store, f"SELECT ?r ?p ?o WHERE {{ {pairs_of('r', 'p', asked)} GRAPH {LINKS} {{ ?r ?p ?o }} }}")
+        asked = every_pair("r", recs, "p", (RDF.type, BK.recordOf, BK.blockingKey))
+        rows = select(store, f"SELECT ?r ?p ?o WHERE {{ {asked} GRAPH {LINKS} {{ ?r ?p ?o }} }}")
         for r in rows:
             o = Literal(r["o"]) if r["p"] == str(BK.blockingKey) else URIRef(r["o"])
             remove.append((URIRef(r["r"]), URIRef(r["p"]), o))

@@ -42,7 +42,7 @@ from rdflib.namespace import RDF
 
 from kg import iri
 from kg.link.blocking import candidate_pairs, prefix
-from kg.link.common import ENTITIES, LAWS, LINKS, ONTOLOGY, kind_of, pairs_of, relink, rests, score, select, values
+from kg.link.common import ENTITIES, LAWS, LINKS, ONTOLOGY, every_pair, kind_of, pairs_of, relink, rests, score, select, values
 from kg.link.records import TITLE, lookup, record_triples, rewrite
 from kg.store import Store, Triple
 from kg.vocab import BK, RDFS
@@ -142,8 +142,7 @@ def read_titled(store: Store, nodes: set[str] | None = None) -> dict[str, list[s
     """Policy nodes (all, or these) with a title and no number: node → titles."""
     classes = {str(BK.PolicyDocument)} | {r["class"] for r in select(store, CLASSES)}
     titles: dict[str, set[str]] = {}
-    # each node with each class in one VALUES (see kg.link.common.node_triples)
-    bound = values("class", classes) if nodes is None else pairs_of("p", "class", [(p, c) for p in nodes for c in classes])
+    bound = values("class", classes) if nodes is None else every_pair("p", nodes, "class", classes)
     for r in select(store, TITLED % bound):
         titles.setdefault(r["p"], set()).add(r["title"])
     return {p: sorted(ts) for p, ts in titles.items()}
