@@ -1,9 +1,10 @@
 """Where the writer's CPU goes when documents are added to a store that holds many already (issue 14).
 
-    python bench/store_profile.py --base STORE --work DIR [--skip N] [--count K] [--profile]
+    python bench/store_profile.py --base STORE (--work DIR | --in-place) [--skip N] [--count K] [--profile]
                                   [--batch-documents D] [--batch-quads Q] FOLDER
 
-Copies the store ``STORE`` (made by ``bench/scale.py --keep`` or ``kg ingest``) to ``DIR/store``, parses
+Copies the store ``STORE`` (made by ``bench/scale.py --keep`` or ``kg ingest``) to ``DIR/store`` (or, with
+``--in-place``, works on ``STORE`` itself), parses
 documents ``N`` … ``N+K-1`` of ``FOLDER`` (sorted by name; the ones the base store does not hold) in this
 process, then stores them as ``kg.pipeline.ingest`` does — batches of ``BATCH_DOCUMENTS`` documents,
 each followed by a flush, then the link stage and a last flush — and prints the CPU seconds
@@ -128,7 +129,10 @@ def parse(paths: list[Path]):
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--base", type=Path, required=True, help="the store to add documents to (copied, not changed)")
-    ap.add_argument("--work", type=Path, required=True, help="where the copy goes (emptied first)")
+    ap.add_argument("--work", type=Path, help="where the copy goes (emptied first)")
+    ap.add_argument("--in-place", action="store_true",
+                    help="add the documents to STORE itself, not to a copy (a store of 10,000 documents takes "
+                         "minutes to copy; repeated runs on one store then differ by the documents added before)")
     ap.add_argument("--skip", type=int, default=0, help="documents of FOLDER to skip (the base holds them)")
     ap.add_argument("--count", type=int, default=64, help="documents to add")
     ap.add_argument("--profile", action="store_true", help="print the writer's costliest functions")
@@ -139,11 +143,16 @@ def main() -> None:
     args = ap.parse_args()
 
     paths = sorted(p for p in args.folder.iterdir() if p.suffix == ".txt")[args.skip:args.skip + args.count]
-    copy = args.work / "store"
-    if copy.exists():
-        shutil.rmtree(copy)
-    args.work.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(args.base, copy)
+    if args.in_place:
+        copy = args.base
+    elif args.work is None:
+        ap.error("give --work (where the copy goes) or --in-place")
+    else:
+        copy = args.work / "store"
+        if copy.exists():
+            shutil.rmtree(copy)
+        args.work.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(args.base, copy)
 
     encoded = parse(paths)
     quads = sum(len(e) for e in encoded)
@@ -183,7 +192,7 @@ def main() -> None:
     CPU["store_documents: the rest (Python)"] = CPU.pop("store_documents (all)") - inner
     mine = sum(v for k, v in CPU.items() if not k.startswith("w:"))
     CPU["oxigraph: its other threads (loader, compactions)"] = writer - mine
-    print(f"{n} documents, {quads:,} quads ({quads / n:,.0f} a document) added to a copy of {args.base} in loads of "
+    print(f"{n} documents, {quads:,} quads ({quads / n:,.0f} a document) added to {'' if args.in_place else 'a copy of '}{args.base} in loads of "
           f"at most {args.batch_documents} documents or {args.batch_quads:,} quads")
     print(f"{'part':52}{'CPU s':>10}{'ms / document':>16}")
     for k in sorted(CPU, key=lambda k: (not k.startswith("w:"), k)):
