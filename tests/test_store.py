@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from conftest import SAMPLE, SEED_FILES, needs_seeds, seed_path
+from rdflib import URIRef
 
 from kg import iri
 from kg.pipeline import ingest
@@ -112,3 +113,33 @@ def test_a_malformed_query_is_a_query_error(sample_store):
 
     with pytest.raises(QueryError, match="malformed SPARQL"):
         sample_store.query("SELECT ?x WHERE { ?x ")
+
+
+def _log_bytes(folder) -> int:
+    return sum(p.stat().st_size for p in folder.glob("*.log"))
+
+
+def test_a_closed_store_leaves_no_write_ahead_log(tmp_path):
+    """Transactional writes (the link stage's, a replaced document's dropped graphs) go through RocksDB's
+    write-ahead log, which Oxigraph's flush does not delete; closing the store does, and keeps what was written."""
+    folder = tmp_path / "st"
+    store = Store(folder)
+    store._update("INSERT DATA { GRAPH <http://example.org/g> { "
+                  + " ".join(f"<http://example.org/s{i}> <http://example.org/p> {i} ." for i in range(30_000)) + " } }")
+    store.flush()
+    assert _log_bytes(folder) > 10 * 2**20  # what the close must remove: flushed, still on disk
+    store.close()
+    assert _log_bytes(folder) < 2**20
+    with Store(folder, read_only=True) as again:
+        assert again.count(URIRef("http://example.org/g")) == 30_000
+
+
+def test_an_ingest_leaves_no_write_ahead_log(tmp_path):
+    folder = tmp_path / "st"
+    with Store(folder) as store:
+        ingest([SAMPLE / DEMO1, SAMPLE / DEMO2], store)
+        ingest([SAMPLE / DEMO1], store, force=True)  # a document replaced: its graphs dropped, in the log
+        assert _log_bytes(folder) > 2**20  # 7 MB here
+    assert _log_bytes(folder) < 2**20
+    with Store(folder, read_only=True) as again:
+        assert again.documents() == sorted(str(iri.document(f)) for f in (DEMO1, DEMO2))
