@@ -302,7 +302,6 @@ def drop_logs(path: Path) -> bool:
     return logged() < LOG_LEFT
 
 
-
 class Store:
     """A budget-kg store on disk (``path``), or in memory when ``path`` is None."""
 
