@@ -20,10 +20,12 @@ over the same graphs — unless the query's ``FROM`` / ``FROM NAMED`` or the pro
 SPARQL 1.1 defines (:mod:`kg.dataset`). Variables are bound by an inlined ``VALUES`` (:func:`bind`), which
 Oxigraph's optimiser joins first.
 
-Writing a document is two Oxigraph transactions — drop its old graphs (and the entity triples no
-other document states), then add the new quads in one bulk ``extend`` — between a ledger mark
-``writing`` and ``stored``: a document is never seen half written, and one whose ingest was cut
-short between the two is found at the next writable open and removed (:attr:`Store.recovered`).
+Writing documents is two Oxigraph steps — drop their old graphs (and the entity triples no other
+document states), then add the new quads with the bulk loader, a batch at a time
+(:meth:`Store.store_documents`) — between a ledger mark ``writing`` and ``stored`` of each: a document
+is never seen half written, and one whose ingest was cut short between the two is found at the next
+writable open and removed (:attr:`Store.recovered`). Closing a store opened for writing leaves no
+write-ahead log behind (:func:`drop_logs`).
 """
 
 from __future__ import annotations
