@@ -156,6 +156,18 @@ def test_each_document_is_stored_when_it_is_ready_not_in_path_order(tmp_path):
         stop(proc)
 
 
+def test_the_writer_of_a_parallel_ingest_does_not_load_the_parsing_pipeline(tmp_path):
+    """With --jobs 2 the workers parse; the writer stores and links, and never imports spaCy (about 70 MiB
+    of its memory, and 0.6 s of its start)."""
+    code = ("import sys; from kg.pipeline import ingest; from kg.store import Store; s = Store(sys.argv[1]); "
+            "r = ingest(sys.argv[2:], s, jobs=2); s.close(); "
+            "print(sorted(r.stored), sorted(m for m in sys.modules if m.split('.')[0] in ('spacy', 'thinc')))")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "s"), str(S1), str(S2)], env=ENV,
+                         capture_output=True, text=True, start_new_session=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == f"{sorted([S1.name, S2.name])} []"
+
+
 @linux
 def test_kill_9_of_an_ingest_leaves_no_process_and_a_rerun_gives_the_clean_store(tmp_path):
     folder = tmp_path / "in"

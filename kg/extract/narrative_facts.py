@@ -29,10 +29,13 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from kg import codelists
-from kg.extract.nlp.facts import Context, FoundFact
 from kg.model import BudgetLine, Line, NarrativeFact, Section
+
+if TYPE_CHECKING:  # the pipeline is spaCy's: imported when a document is read, not by the writer of a store
+    from kg.extract.nlp.facts import FoundFact
 
 __all__ = ["narrative_facts", "narrative_sections", "resolve_functional"]
 
@@ -72,6 +75,7 @@ def narrative_facts(
 ) -> list[NarrativeFact]:
     """Every fact of the 说明 sections, in order; links are indices into the returned list."""
     from kg.extract.nlp.components import make_doc
+    from kg.extract.nlp.facts import Context
     from kg.extract.nlp.pipeline import load_narrative_pipeline
 
     nlp = load_narrative_pipeline()
