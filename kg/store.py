@@ -25,7 +25,8 @@ document states), then add the new quads with the bulk loader, a batch at a time
 (:meth:`Store.store_documents`) — between a ledger mark ``writing`` and ``stored`` of each: a document
 is never seen half written, and one whose ingest was cut short between the two is found at the next
 writable open and removed (:attr:`Store.recovered`). Closing a store opened for writing leaves no
-write-ahead log behind (:func:`drop_logs`).
+write-ahead log behind (:func:`drop_logs`). A store keeps at most 256 of its table files open, so that
+the memory of their indexes does not grow with the store (:mod:`kg.openfiles`).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from kg import iri
 from kg.dataset import Dataset, from_query
 from kg.errors import QueryError, StoreError
 from kg.ledger import Ledger
+from kg.openfiles import bounded
 from kg.queries import indexed_queries
 from kg.resources import ontology_dir
 from kg.rowsets import pack_rows, unpack_columns, unpack_rows
@@ -264,7 +266,7 @@ def _open_read_only(path: Path) -> ox.Store:
     next try reads the new manifest."""
     for attempt in range(READ_ONLY_TRIES):
         try:
-            return ox.Store.read_only(str(path))
+            return bounded(lambda: ox.Store.read_only(str(path)))
         except (OSError, RuntimeError) as e:
             if "No such file" not in str(e) or attempt == READ_ONLY_TRIES - 1:
                 raise OSError(str(e)) from e
@@ -298,7 +300,7 @@ def drop_logs(path: Path) -> bool:
     if logged() < LOG_LEFT:
         return False
     try:
-        ox.Store(str(path))
+        bounded(lambda: ox.Store(str(path)))
     except OSError:
         return False
     return logged() < LOG_LEFT
@@ -319,7 +321,7 @@ class Store:
                 self._s = _open_read_only(self.path)
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
-                self._s = ox.Store(str(self.path))
+                self._s = bounded(lambda: ox.Store(str(self.path)))
             self.ledger = Ledger(self.path, read_only=read_only)
         except OSError as e:
             from kg.storelock import lock_message

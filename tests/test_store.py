@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from decimal import Decimal
 
 import pytest
@@ -10,6 +11,7 @@ from conftest import SAMPLE, SEED_FILES, needs_seeds, seed_path
 from rdflib import URIRef
 
 from kg import iri
+from kg.errors import StoreError
 from kg.pipeline import ingest
 from kg.store import Store
 
@@ -143,3 +145,52 @@ def test_an_ingest_leaves_no_write_ahead_log(tmp_path):
     assert _log_bytes(folder) < 2**20
     with Store(folder, read_only=True) as again:
         assert again.documents() == sorted(str(iri.document(f)) for f in (DEMO1, DEMO2))
+
+
+def _max_open_files(folder) -> int:
+    """RocksDB's own record of the option, in the OPTIONS file its last open wrote."""
+    latest = max(folder.glob("OPTIONS-*"), key=lambda p: int(p.name.split("-")[1]))
+    return int(next(line for line in latest.read_text().splitlines() if "max_open_files=" in line).split("=")[1])
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads the process's open files from /proc")
+def test_a_store_keeps_at_most_256_table_files_open_and_the_process_limit_is_restored(tmp_path, monkeypatch):
+    import resource
+
+    limit = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if limit[0] != resource.RLIM_INFINITY and limit[0] <= 304:
+        pytest.skip(f"this process may open {limit[0]} files: Oxigraph's own bound is lower already")
+    folder = tmp_path / "s"
+    s = Store(folder)
+    s.replace({URIRef("http://example.org/g"): [(URIRef("http://example.org/a"), URIRef("http://example.org/p"),
+                                                 URIRef("http://example.org/b"))]})
+    s.close()
+    assert _max_open_files(folder) == 256
+    assert resource.getrlimit(resource.RLIMIT_NOFILE) == limit
+    r = Store(folder, read_only=True)
+    assert r.select("SELECT ?o { GRAPH ?g { ?s ?p ?o } }") == [{"o": "http://example.org/b"}]
+    r.close()
+    assert resource.getrlimit(resource.RLIMIT_NOFILE) == limit
+
+    monkeypatch.setenv("KG_TABLE_FILES", "100")
+    Store(folder).close()
+    assert _max_open_files(folder) == 100
+    monkeypatch.setenv("KG_TABLE_FILES", "0")  # no bound: Oxigraph's own, from the process's limit
+    Store(folder).close()
+    assert _max_open_files(folder) == limit[0] - 48
+    monkeypatch.delenv("KG_TABLE_FILES")
+    held = [open(__file__, "rb") for _ in range(80)]  # a process holding many files: its limit is left alone
+    try:
+        Store(folder).close()
+    finally:
+        for f in held:
+            f.close()
+    assert _max_open_files(folder) == limit[0] - 48
+    assert resource.getrlimit(resource.RLIMIT_NOFILE) == limit
+
+
+def test_a_wrong_bound_on_table_files_is_one_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("KG_TABLE_FILES", "many")
+    with pytest.raises(StoreError, match=r"^KG_TABLE_FILES='many' in the environment: give 0 \(no bound\) or a "
+                                         r"number of table files of at least 48$"):
+        Store(tmp_path / "s")
