@@ -35,7 +35,7 @@ from test_ingest_limits import session  # noqa: E402  (a session's live processe
 from test_ledger import copies, quads  # noqa: E402
 
 from kg.pipeline import ingest  # noqa: E402
-from kg.store import Store  # noqa: E402
+from kg.store import Store, log_bytes  # noqa: E402
 
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 SAMPLE = ROOT / "data" / "sample"
@@ -90,7 +90,7 @@ def crashes(tmp: Path, kills: int, n: int) -> None:
             os.killpg(proc.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-        wal.append(sum(p.stat().st_size for p in store.glob("*.log")) / (1 << 20) if store.exists() else 0.0)
+        wal.append(log_bytes(store) / (1 << 20) if store.exists() else 0.0)
         t0 = time.perf_counter()
         if store.exists():
             Store(store).close()

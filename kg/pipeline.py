@@ -417,11 +417,8 @@ def default_jobs() -> int:
 
 
 #: a batch is stored when it holds this many documents or this many quads. Oxigraph's bulk loader holds
-#: about 2 KiB a quad while it loads: at 10,000 documents a load of 32 documents took the writer 440 MiB over
-#: its resident memory, one of 8 about 120 (bench/store_profile.py). 60,000 quads are about 8 documents of a
-#: province's typical size; smaller loads cost no more compaction once the store holds a few hundred (the
-#: compactions grow with RocksDB's levels, not with the number of loads): 1,000 documents, --jobs 2, against
-#: 200,000 quads: writer 527–529 MiB instead of 578–580, the tree 831–852 instead of 983–986, 231 s instead of 237
+#: about 2 KiB a quad while it loads, and smaller loads cost no more compaction: 60,000 quads are about 8
+#: documents (README, At scale: "Where the writer's CPU goes at 10,000 documents, and the load size")
 BATCH_DOCUMENTS = 32
 BATCH_QUADS = 60_000
 #: the link stage runs once this many documents are stored and not linked (and at the end): what it holds in

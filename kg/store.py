@@ -288,22 +288,24 @@ def drop_logs(path: Path) -> bool:
     store opened again later 107 MB (0.3 s to open and close). A log of a few bytes is the open's own. When
     the store is still open (another handle in this process, another process), nothing is done: the next
     writable open deletes them."""
-    def logged() -> int:
-        total = 0
-        for f in path.glob("*.log"):
-            try:
-                total += f.stat().st_size
-            except FileNotFoundError:  # deleted by RocksDB meanwhile
-                pass
-        return total
-
-    if logged() < LOG_LEFT:
+    if log_bytes(path) < LOG_LEFT:
         return False
     try:
         bounded(lambda: ox.Store(str(path)))
     except OSError:
         return False
-    return logged() < LOG_LEFT
+    return log_bytes(path) < LOG_LEFT
+
+
+def log_bytes(path: Path) -> int:
+    """Bytes of the write-ahead logs (RocksDB's ``*.log``) in the store folder ``path``."""
+    total = 0
+    for f in path.glob("*.log"):
+        try:
+            total += f.stat().st_size
+        except FileNotFoundError:  # deleted by RocksDB meanwhile
+            pass
+    return total
 
 
 class Store:

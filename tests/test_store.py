@@ -14,7 +14,7 @@ from rdflib import URIRef
 from kg import iri, openfiles
 from kg.errors import StoreError
 from kg.pipeline import ingest
-from kg.store import Store
+from kg.store import Store, log_bytes
 
 DEMO1 = "demo-001_示范市数据服务中心_2025.txt"
 DEMO2 = "demo-002_示范市政务服务中心_2024.txt"
@@ -118,10 +118,6 @@ def test_a_malformed_query_is_a_query_error(sample_store):
         sample_store.query("SELECT ?x WHERE { ?x ")
 
 
-def _log_bytes(folder) -> int:
-    return sum(p.stat().st_size for p in folder.glob("*.log"))
-
-
 def test_a_closed_store_leaves_no_write_ahead_log(tmp_path):
     """Transactional writes (the link stage's, a replaced document's dropped graphs) go through RocksDB's
     write-ahead log, which Oxigraph's flush does not delete; closing the store does, and keeps what was written."""
@@ -130,9 +126,9 @@ def test_a_closed_store_leaves_no_write_ahead_log(tmp_path):
     store._update("INSERT DATA { GRAPH <http://example.org/g> { "
                   + " ".join(f"<http://example.org/s{i}> <http://example.org/p> {i} ." for i in range(30_000)) + " } }")
     store.flush()
-    assert _log_bytes(folder) > 10 * 2**20  # what the close must remove: flushed, still on disk
+    assert log_bytes(folder) > 10 * 2**20  # what the close must remove: flushed, still on disk
     store.close()
-    assert _log_bytes(folder) < 2**20
+    assert log_bytes(folder) < 2**20
     with Store(folder, read_only=True) as again:
         assert again.count(URIRef("http://example.org/g")) == 30_000
 
@@ -142,8 +138,8 @@ def test_an_ingest_leaves_no_write_ahead_log(tmp_path):
     with Store(folder) as store:
         ingest([SAMPLE / DEMO1, SAMPLE / DEMO2], store)
         ingest([SAMPLE / DEMO1], store, force=True)  # a document replaced: its graphs dropped, in the log
-        assert _log_bytes(folder) > 2**20  # 7 MB here
-    assert _log_bytes(folder) < 2**20
+        assert log_bytes(folder) > 2**20  # 7 MB here
+    assert log_bytes(folder) < 2**20
     with Store(folder, read_only=True) as again:
         assert again.documents() == sorted(str(iri.document(f)) for f in (DEMO1, DEMO2))
 
