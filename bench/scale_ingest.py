@@ -56,6 +56,16 @@ def _children() -> dict[int, list[int]]:
     return kids
 
 
+def _pss(pid: int) -> int:
+    """Proportional set size in KiB: its own pages, and each page it shares (the libraries every
+    process of the tree maps) divided among the processes that map it."""
+    with open(f"/proc/{pid}/smaps_rollup") as f:
+        for line in f:
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    return 0
+
+
 def _status(pid: int) -> tuple[int, int, float]:
     """(VmRSS, VmHWM) in KiB and CPU seconds of one process."""
     rss = hwm = 0
@@ -76,7 +86,9 @@ class Sampler(threading.Thread):
     def __init__(self, every: float = 0.2):
         super().__init__(daemon=True)
         self.every, self.stop = every, threading.Event()
-        self.peak_tree = 0  # KiB, the whole tree at one time
+        self.peak_tree = 0  # KiB, the whole tree at one time: the sum of the processes' RSS
+        self.peak_pss = 0  # KiB, the same as the sum of their PSS (shared pages counted once)
+        self.at_peak: list[int] = []  # KiB, each process's RSS when the tree's was at its peak, the writer first
         self.hwm: dict[int, int] = {}  # pid → VmHWM, KiB
         self.cpu: dict[int, float] = {}  # pid → CPU seconds, last seen
         self.depth: dict[int, int] = {}  # pid → depth under the writer (1: its child)
@@ -93,17 +105,22 @@ class Sampler(threading.Thread):
                 pid, depth = frontier.pop()
                 tree.append((pid, depth))
                 frontier += [(k, depth + 1) for k in kids.get(pid, [])]
-            total = 0
+            total = pss = 0
+            each = []
             for pid, depth in tree:
                 try:
                     rss, hwm, cpu = _status(pid)
+                    pss += _pss(pid)
                 except (OSError, IndexError, ValueError):
                     continue
                 total += rss
+                each.append(rss)
                 if pid != me:
                     self.hwm[pid] = max(self.hwm.get(pid, 0), hwm)
                     self.cpu[pid], self.depth[pid] = cpu, depth
-            self.peak_tree = max(self.peak_tree, total)
+            if total > self.peak_tree:
+                self.peak_tree, self.at_peak = total, each
+            self.peak_pss = max(self.peak_pss, pss)
 
     def workers(self) -> list[int]:
         """The processes under the writer: kg.parsepool starts its workers itself (``spawn``), so
@@ -132,7 +149,8 @@ def snapshot(done: int, started: float, sampler: Sampler, stages: dict | None = 
         "writer_cpu": time.process_time(),  # this process's CPU so far (all its threads): the curve's writer
         "rss_writer_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "rss_worker_mib": max((sampler.hwm[p] for p in workers), default=0) / 1024,
-        "rss_tree_mib": sampler.peak_tree / 1024, "workers": len(workers),
+        "rss_tree_mib": sampler.peak_tree / 1024, "pss_tree_mib": sampler.peak_pss / 1024,
+        "rss_at_tree_peak_mib": [round(k / 1024) for k in sampler.at_peak], "workers": len(workers),
         "load": [LOAD_AT_START, os.getloadavg()[0]],  # the machine's 1-minute load average, then and now
     }
 

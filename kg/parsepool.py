@@ -26,7 +26,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 
 from kg.errors import KgError
-from kg.procs import cap_memory, die_with_parent, ended
+from kg.procs import cap_memory, die_with_parent, ended, trim_heap
 from kg.read.limits import Limits, memory_limit, time_limit
 
 #: seconds without a result after which the caller is handed ``None`` (to store what it has)
@@ -51,7 +51,10 @@ def worker_main(conn, parent: int, keep_personal: bool, limits: Limits, parse_fi
             path = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(parse_file(Path(path), keep_personal, limits=limits))
+        parsed = parse_file(Path(path), keep_personal, limits=limits)
+        conn.send(parsed)
+        del parsed
+        trim_heap()
 
 
 class _Worker:

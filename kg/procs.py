@@ -9,6 +9,8 @@ workers and ``kg serve``'s query workers call first thing.
   mappings, not the store's files mapped read-only). An allocation past it fails: Python raises
   MemoryError, Rust (pyoxigraph) aborts the process (SIGABRT); either way the worker, not the machine,
   pays for it, and :func:`ended` names the cause.
+- :func:`trim_heap`: give the pages the C heap holds free back to the system, after a document (a
+  worker) or a link stage (the writer) freed its objects.
 """
 
 from __future__ import annotations
@@ -48,6 +50,26 @@ def cap_memory(mib: int | None) -> None:
     resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
     # a Rust allocation failure prints one line; without this it prints a whole backtrace too
     os.environ["RUST_BACKTRACE"] = "0"
+
+
+def trim_heap() -> None:
+    """Return the free pages at the top and in the middle of the C heap to the system (glibc's
+    ``malloc_trim``); elsewhere nothing. Freed objects leave their pages to the process otherwise: a
+    parsing worker held 13 MiB more between documents, the writer 63 MiB more after a link stage at
+    10,000 documents."""
+    global _trim
+    if _trim is None:
+        try:
+            import ctypes
+
+            _trim = ctypes.CDLL(None).malloc_trim
+        except (OSError, AttributeError):  # not glibc
+            _trim = False
+    if _trim:
+        _trim(0)
+
+
+_trim = None
 
 
 def ended(exitcode: int | None, memory: int | None) -> str:
