@@ -253,8 +253,14 @@ def load(r: dict) -> str:
 
 
 def memory(r: dict) -> str:
+    """Peaks: the writer's and a worker's RSS; the whole tree's at one time, as the sum of its processes' RSS
+    (the libraries each maps counted in each), then as the sum of their PSS (shared pages counted once: the
+    memory the tree takes), and each process's RSS at the RSS peak, the writer first."""
     workers = f", each worker ≤ {r['rss_worker_mib']:.0f}" if r.get("workers") else ""
-    return f"writer {r['rss_writer_mib']:.0f}{workers}, whole tree at once ≤ {r['rss_tree_mib']:.0f} MiB"
+    tree = f"whole tree at once ≤ {r['rss_tree_mib']:.0f} MiB RSS"
+    if r.get("pss_tree_mib"):
+        tree += f", {r['pss_tree_mib']:.0f} MiB PSS; at the RSS peak {' + '.join(map(str, r['rss_at_tree_peak_mib']))}"
+    return f"writer {r['rss_writer_mib']:.0f}{workers}, {tree}"
 
 
 def print_ingest(jobs: int, n: int, final: dict | None, progress: dict | None, why: str | None, missing: list[str]):

@@ -17,7 +17,10 @@ Each stage's CPU seconds in the writer (all its threads) too (``IngestReport.cpu
 that other work loads, they, not the wall times, say what a stage costs.
 
 Memory: the writer's peak RSS (``ru_maxrss``), and, sampled from ``/proc`` every 0.2 s, each worker's
-peak (``VmHWM``) and the peak of the whole process tree's RSS at one time.
+peak (``VmHWM``), the peak of the whole process tree's RSS at one time (a sum that counts the libraries
+every process maps once in each) with each process's share at that moment, and the peak of the sum of
+their PSS (``smaps_rollup``: shared pages divided among the processes that map them, so the memory the
+tree takes).
 """
 
 from __future__ import annotations
