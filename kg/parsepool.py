@@ -3,8 +3,9 @@
 ``kg ingest`` parses in ``jobs`` processes while it writes the store. Each worker:
 
 - dies with the ingest (:func:`kg.procs.die_with_parent`): after a ``kill -9`` of ``kg ingest`` no
-  worker, fork server or resource tracker is left (workers are started directly, ``spawn``, talk
-  through a pipe each, and hold no semaphore, so no resource tracker is started);
+  worker, fork server or resource tracker is left (workers are started directly, ``spawn``, and talk
+  through a pipe each; the resource tracker ``spawn`` starts, about 13 MiB, ends once every process
+  holding its pipe has);
 - parses one document at a time, under a cap on its data memory (:attr:`Limits.memory`); a document
   still parsing after :attr:`Limits.seconds` has its worker killed and replaced, and fails with one line;
   a worker that dies (past its memory limit, killed) fails the document it held, and is replaced.
