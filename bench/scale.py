@@ -11,8 +11,9 @@ years × projects × KPI tables × citations, written to a temporary folder one 
 
 1. ingested into a fresh store with ``kg.pipeline.ingest`` at each ``--jobs``, each in a process of its
    own (``bench/scale_ingest.py``): documents/s, seconds per stage (hash, parse, store, link, flush,
-   other) and store + link against parse, peak RSS of the writer and of each worker, the store's size on
-   disk and how much of it is write-ahead log (RocksDB's *.log), quads;
+   other) and store + link against parse, the cores kept busy (CPU over wall-clock seconds), peak RSS
+   of the writer and of each worker, the store's size on disk and how much of it is write-ahead log
+   (RocksDB's *.log), quads;
 2. asked five questions, p50/p95 over ``--repeat`` runs, on our store and on rdflib's in-memory
    Dataset loaded from the same data as N-Quads (``bench/scale_query.py``): ``kg trace`` of the most
    cited policy and its ``trace-policy.rq`` alone, ``spending-per-issuer.rq``,
@@ -241,10 +242,12 @@ def overhead(r: dict) -> str:
     writer = c.get("store", 0) + c.get("link", 0) + c.get("flush", 0)
     n = max(r.get("documents", 0), 1)
     every = parse + sum(c.values()) - (0 if r.get("workers") else c.get("parse", 0))
+    busy = (r.get("writer_cpu", 0) + r.get("worker_cpu", 0)) / r["seconds"] if r.get("seconds") else 0
     return (f"CPU s: parse {parse:.1f}, store {c.get('store', 0):.1f}, link {c.get('link', 0):.1f}, "
             f"flush {c.get('flush', 0):.1f}: store + link + flush = {writer / parse:.0%} of parse; "
             f"per document {every / n * 1000:.0f} ms (parse {parse / n * 1000:.0f}, store {c.get('store', 0) / n * 1000:.0f}, "
-            f"link {c.get('link', 0) / n * 1000:.0f})") if parse else "?"
+            f"link {c.get('link', 0) / n * 1000:.0f}); cores busy {busy:.2f} "
+            f"(the processes' CPU seconds over the run's)") if parse else "?"
 
 
 def load(r: dict) -> str:
