@@ -23,6 +23,7 @@ the other side's strength.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 from decimal import Decimal
 from difflib import SequenceMatcher
@@ -31,6 +32,8 @@ from kg.extract.indicators import l2_canonical
 from kg.model import KpiTable, Project, ProjectRow
 
 ROUNDING = Decimal(50)  # half of 0.01 万元: a KPI figure that rounds to the table's
+#: the similarity of a name contained in another, however much longer the other is
+CONTAINED = 0.85
 
 
 @lru_cache(maxsize=4096)  # each name is compared with every other
@@ -54,8 +57,40 @@ def name_similarity(a: str, b: str) -> float:
         return 1.0
     ratio = SequenceMatcher(None, ka, kb).ratio()
     if ka in kb or kb in ka:
-        ratio = max(ratio, 0.85)
+        ratio = max(ratio, CONTAINED)
     return ratio
+
+
+@lru_cache(maxsize=4096)
+def _characters(key: str) -> Counter:
+    return Counter(key)
+
+
+def similar(a: str, b: str, threshold: float) -> float:
+    """:func:`name_similarity` of ``a`` and ``b`` when it is at least ``threshold``, else 0.0 — found
+    without comparing the names when their lengths, or the characters they share whatever the order,
+    keep it below (the link stage compares every project of a unit with every project of its earlier
+    years, and most pairs are far apart). Both bounds are upper bounds of ``SequenceMatcher.ratio``
+    (2 × matched characters / both lengths), computed as it computes its ratio.
+
+    >>> similar("Z政务服务数据对接经费", "Z政务服务数据对接运维经费", 0.86) == name_similarity("Z政务服务数据对接经费", "Z政务服务数据对接运维经费")
+    True
+    >>> similar("J日常工作经费", "X办公设备购置费", 0.86)
+    0.0
+    """
+    ka, kb = name_key(a), name_key(b)
+    if not ka or not kb:
+        return 0.0
+    if ka == kb:
+        return 1.0
+    if not (threshold <= CONTAINED and (ka in kb or kb in ka)):
+        total = len(ka) + len(kb)
+        if 2.0 * min(len(ka), len(kb)) / total < threshold:
+            return 0.0
+        if 2.0 * sum((_characters(ka) & _characters(kb)).values()) / total < threshold:
+            return 0.0
+    sim = name_similarity(a, b)
+    return sim if sim >= threshold else 0.0
 
 
 def amount_agreement(kpi: Decimal | None, row: Decimal) -> float:

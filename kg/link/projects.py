@@ -31,7 +31,7 @@ from decimal import Decimal
 from rdflib import URIRef
 
 from kg import iri
-from kg.extract.matching import name_similarity
+from kg.extract.matching import similar
 from kg.link.common import ENTITIES, LINKS, kind_of, link_triples, select, statement, values
 from kg.link.units import UnitChange, same_as
 from kg.queries import query_text
@@ -114,7 +114,7 @@ def _assign(projects: list[_Project], earlier: list[_Project]) -> list[tuple[_Pr
     candidates = []
     for p in projects:
         for q in earlier:
-            sim = name_similarity(p.name, q.name)
+            sim = similar(p.name, q.name, THRESHOLD)
             if sim < THRESHOLD:
                 continue
             gap = abs(p.amount - q.amount) if p.amount is not None and q.amount is not None else Decimal("Infinity")
