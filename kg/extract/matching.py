@@ -79,11 +79,7 @@ def similar(a: str, b: str, threshold: float) -> float:
     0.0
     """
     ka, kb = name_key(a), name_key(b)
-    if not ka or not kb:
-        return 0.0
-    if ka == kb:
-        return 1.0
-    if not (threshold <= CONTAINED and (ka in kb or kb in ka)):
+    if ka and kb and ka != kb and not (threshold <= CONTAINED and (ka in kb or kb in ka)):
         total = len(ka) + len(kb)
         if 2.0 * min(len(ka), len(kb)) / total < threshold:
             return 0.0
