@@ -40,7 +40,8 @@ TICK = 0.5
 START_LIMIT = 120.0
 #: results a worker may have waiting for the caller (about 2 MB each for a generated document): enough
 #: to keep the workers parsing while the writer stores a batch or links (300 documents, two workers on two
-#: cores: 1.80 → 1.96 cores busy, 6.11 → 6.90 documents/s, the writer 35–55 MiB more; README, At scale)
+#: cores: 1.80 → 1.96 cores busy, 6.11 → 6.90 documents/s, the writer 35–55 MiB more, 79 MiB more at its peak
+#: over 10,000 documents; README, At scale)
 AHEAD = 8
 
 
